@@ -1,0 +1,591 @@
+//! `validate` and `choices`: two readings of the same walk through [`RULES`](crate::rules::RULES).
+//!
+//! The walk visits the optional parameters in dependency order (method, type,
+//! strategy, databases, retention). At each step it keeps the rules that accept
+//! the value given; a value that no remaining rule accepts is a problem, and the
+//! walk goes on without it so that later problems are found too. `choices`
+//! reports, per step, which values the remaining rules accept; `validate`
+//! reports the steps that failed. A request is valid exactly when every value
+//! it holds is one that `choices` offers.
+
+use crate::model::{
+    BackupMethod, BackupStrategy, BackupType, DbInstanceId, DbName, Engine, Field, Retention,
+    StorageType,
+};
+use crate::request::{CreateBackup, Draft};
+use crate::rules::{Rule, default_of, format_hint, method_reason, takes_effect};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// What the rules depend on: the instance's engine and storage type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Context {
+    /// The engine.
+    #[serde(rename = "Engine")]
+    pub engine: Engine,
+    /// The storage type.
+    #[serde(rename = "StorageType")]
+    pub storage: StorageType,
+}
+
+impl Context {
+    /// A context.
+    pub const fn new(engine: Engine, storage: StorageType) -> Self {
+        Context { engine, storage }
+    }
+
+    /// "MySQL on cloud disk".
+    pub fn describe(&self) -> String {
+        format!(
+            "{} on {}",
+            self.engine.display_name(),
+            self.storage.kind().describe()
+        )
+    }
+
+    fn rules(&self) -> Vec<&'static Rule> {
+        Rule::for_context(self.engine, self.storage.kind()).collect()
+    }
+}
+
+/// The API error codes that composing a request can produce.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Code {
+    /// The method is not valid for this engine and storage, or unknown.
+    #[serde(rename = "InvalidBackupMethod.ValueNotSupport")]
+    InvalidBackupMethod,
+    /// BackupType given where it does not apply, or an unknown value.
+    #[serde(rename = "BackupType.NotSupport")]
+    BackupTypeNotSupport,
+    /// A database name is malformed.
+    #[serde(rename = "InvalidDBName.Format")]
+    InvalidDbNameFormat,
+    /// A parameter that the combination needs is missing.
+    #[serde(rename = "RequiredParam.NotFound")]
+    RequiredParamNotFound,
+    /// A value out of range, malformed, or given where it does not apply.
+    #[serde(rename = "Parameters.Invalid")]
+    ParametersInvalid,
+}
+
+impl Code {
+    /// The code as the API spells it.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Code::InvalidBackupMethod => "InvalidBackupMethod.ValueNotSupport",
+            Code::BackupTypeNotSupport => "BackupType.NotSupport",
+            Code::InvalidDbNameFormat => "InvalidDBName.Format",
+            Code::RequiredParamNotFound => "RequiredParam.NotFound",
+            Code::ParametersInvalid => "Parameters.Invalid",
+        }
+    }
+
+    /// The HTTP status the service answers with (all of these are 400).
+    pub const fn http_status(self) -> u16 {
+        400
+    }
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One problem with a request: the field, the API's code, and a plain message.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Problem {
+    /// The API error code.
+    pub code: Code,
+    /// The field at fault.
+    pub field: Field,
+    /// What is wrong and what to do, in one sentence.
+    pub message: String,
+}
+
+impl Problem {
+    fn new(code: Code, field: Field, message: impl Into<String>) -> Self {
+        Problem {
+            code,
+            field,
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} ({}): {}", self.field, self.code, self.message)
+    }
+}
+
+/// What a step of the walk looks at: omitted, a known value, given (free text), or unknown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Pick {
+    Omit,
+    Method(BackupMethod),
+    Type(BackupType),
+    Strategy(BackupStrategy),
+    Given,
+    Unknown,
+}
+
+/// The optional parameters in dependency order: each one's options depend only on those before it.
+const STEPS: [Field; 5] = [
+    Field::BackupMethod,
+    Field::BackupType,
+    Field::BackupStrategy,
+    Field::DBName,
+    Field::BackupRetentionPeriod,
+];
+
+/// Every pick a step can take, in the order a form lists them (omission first).
+fn domain(field: Field) -> Vec<Pick> {
+    let mut d = vec![Pick::Omit];
+    match field {
+        Field::BackupMethod => d.extend(BackupMethod::ALL.iter().map(|m| Pick::Method(*m))),
+        Field::BackupType => d.extend(BackupType::ALL.iter().map(|t| Pick::Type(*t))),
+        Field::BackupStrategy => d.extend(BackupStrategy::ALL.iter().map(|s| Pick::Strategy(*s))),
+        _ => d.push(Pick::Given),
+    }
+    d
+}
+
+fn accepts(rule: &Rule, field: Field, pick: Pick) -> bool {
+    match (field, pick) {
+        (Field::BackupMethod, Pick::Method(m)) => rule.method == m,
+        (Field::BackupType, Pick::Omit) => rule.backup_type.is_none(),
+        (Field::BackupType, Pick::Type(t)) => rule.backup_type == Some(t),
+        (Field::BackupStrategy, Pick::Omit) => rule.strategy.is_none(),
+        (Field::BackupStrategy, Pick::Strategy(s)) => rule.strategy == Some(s),
+        (Field::DBName, Pick::Omit) => !rule.db_name,
+        (Field::DBName, Pick::Given) => rule.db_name,
+        (Field::BackupRetentionPeriod, Pick::Omit) => true,
+        (Field::BackupRetentionPeriod, Pick::Given) => rule.retention,
+        _ => false,
+    }
+}
+
+/// What an omitted field means among `rules`: the documented default where no
+/// rule takes the field's absence but some take its default.
+fn resolve(field: Field, pick: Pick, rules: &[&'static Rule]) -> Pick {
+    if pick != Pick::Omit || rules.iter().any(|r| accepts(r, field, Pick::Omit)) {
+        return pick;
+    }
+    let default = match (field, default_of(field)) {
+        (Field::BackupMethod, Some(v)) => BackupMethod::parse(v).map(Pick::Method),
+        (Field::BackupType, Some(v)) => BackupType::parse(v).map(Pick::Type),
+        _ => None,
+    };
+    default.unwrap_or(Pick::Omit)
+}
+
+fn pick_of(draft: &Draft, field: Field) -> Pick {
+    fn known<T>(v: &Option<String>, parse: fn(&str) -> Option<T>, wrap: fn(T) -> Pick) -> Pick {
+        match v {
+            None => Pick::Omit,
+            Some(s) => parse(s).map_or(Pick::Unknown, wrap),
+        }
+    }
+    match field {
+        Field::BackupMethod => known(&draft.backup_method, BackupMethod::parse, Pick::Method),
+        Field::BackupType => known(&draft.backup_type, BackupType::parse, Pick::Type),
+        Field::BackupStrategy => known(
+            &draft.backup_strategy,
+            BackupStrategy::parse,
+            Pick::Strategy,
+        ),
+        f if draft.has(f) => Pick::Given,
+        _ => Pick::Omit,
+    }
+}
+
+/// One step of the walk: the rules still possible before it, and what it made of the draft.
+struct Step {
+    field: Field,
+    before: Vec<&'static Rule>,
+    /// After an earlier step failed: an omission is never a problem, and a value
+    /// is one only if no rule for the engine could take it.
+    lenient: bool,
+    pick: Pick,
+    ok: bool,
+}
+
+/// What `pick` stands for at a step: in strict mode an omission means the default.
+fn effective(field: Field, pick: Pick, rules: &[&'static Rule], lenient: bool) -> Pick {
+    if lenient {
+        pick
+    } else {
+        resolve(field, pick, rules)
+    }
+}
+
+/// Whether `pick` is acceptable for `field` among `rules`: the single test behind both
+/// `choices` (offered or withheld) and `validate` (a problem or not).
+fn offered(field: Field, pick: Pick, rules: &[&'static Rule], lenient: bool) -> bool {
+    if pick == Pick::Unknown {
+        return false;
+    }
+    if lenient && pick == Pick::Omit {
+        return true;
+    }
+    let e = effective(field, pick, rules, lenient);
+    rules.iter().any(|r| accepts(r, field, e))
+}
+
+/// Walks the steps; returns them and the rules that accept every value given.
+///
+/// When a step fails, the walk goes on leniently among the engine's rules that
+/// fit the steps before (and the failed value, where some rule takes it), so that
+/// one mistake is reported once and not again as its consequences.
+fn walk(ctx: &Context, draft: &Draft) -> (Vec<Step>, Vec<&'static Rule>) {
+    let mut set = ctx.rules();
+    let mut lenient = false;
+    let mut taken: Vec<(Field, Pick)> = Vec::new();
+    let mut steps = Vec::with_capacity(STEPS.len());
+    for field in STEPS {
+        let pick = pick_of(draft, field);
+        let ok = offered(field, pick, &set, lenient);
+        let step = Step {
+            field,
+            before: set.clone(),
+            lenient,
+            pick,
+            ok,
+        };
+        if ok && !(lenient && pick == Pick::Omit) {
+            let e = effective(field, pick, &set, lenient);
+            set.retain(|r| accepts(r, field, e));
+            taken.push((field, e));
+        } else if !ok && !lenient {
+            lenient = true;
+            let relaxed: Vec<_> = Rule::for_engine(ctx.engine)
+                .filter(|r| taken.iter().all(|(f, p)| accepts(r, *f, *p)))
+                .collect();
+            let e = resolve(field, pick, &relaxed);
+            let narrowed: Vec<_> = relaxed
+                .iter()
+                .copied()
+                .filter(|r| accepts(r, field, e))
+                .collect();
+            if !narrowed.is_empty() {
+                set = narrowed;
+            } else if !relaxed.is_empty() {
+                set = relaxed;
+            }
+        }
+        steps.push(step);
+    }
+    (steps, set)
+}
+
+fn pick_value(pick: Pick) -> Option<&'static str> {
+    match pick {
+        Pick::Method(m) => Some(m.as_str()),
+        Pick::Type(t) => Some(t.as_str()),
+        Pick::Strategy(s) => Some(s.as_str()),
+        Pick::Omit | Pick::Given | Pick::Unknown => None,
+    }
+}
+
+/// Lists the values of `field` that `rules` accept, with what each one does.
+fn required_message(field: Field, rules: &[&'static Rule]) -> String {
+    let options: Vec<String> = rules
+        .iter()
+        .filter_map(|r| {
+            let v = match field {
+                Field::BackupType => r.backup_type.map(BackupType::as_str),
+                Field::BackupStrategy => r.strategy.map(BackupStrategy::as_str),
+                _ => None,
+            }?;
+            Some(format!("{v} ({})", r.summary))
+        })
+        .collect();
+    match field {
+        Field::DBName => {
+            "DBName is required with BackupStrategy=db: name the databases to back up".into()
+        }
+        _ if options.is_empty() => format!("{field} is required here"),
+        _ => format!("{field} is required here: {}", options.join(", or ")),
+    }
+}
+
+/// Why `pick` is not available for `field` among `rules`.
+fn withheld_reason(ctx: &Context, field: Field, pick: Pick, rules: &[&'static Rule]) -> String {
+    let takes_any = domain(field)
+        .into_iter()
+        .filter(|p| *p != Pick::Omit)
+        .any(|p| rules.iter().any(|r| accepts(r, field, p)));
+    match (field, pick) {
+        (Field::BackupMethod, Pick::Method(m)) => {
+            format!(
+                "{}; this instance is {}",
+                method_reason(ctx.engine, m),
+                ctx.describe()
+            )
+        }
+        (Field::BackupMethod, _) => {
+            let usable: Vec<&str> = BackupMethod::ALL
+                .iter()
+                .filter(|m| rules.iter().any(|r| r.method == **m))
+                .map(|m| m.as_str())
+                .collect();
+            format!(
+                "BackupMethod is not set and defaults to Physical, which this instance ({}) does not support ({}): set BackupMethod to {}",
+                ctx.describe(),
+                method_reason(ctx.engine, BackupMethod::Physical),
+                usable.join(" or ")
+            )
+        }
+        (_, Pick::Omit) => required_message(field, rules),
+        _ if !takes_any => takes_effect(field).to_owned(),
+        _ => {
+            let allowed: Vec<&str> = rules
+                .iter()
+                .filter_map(|r| match field {
+                    Field::BackupType => r.backup_type.map(BackupType::as_str),
+                    Field::BackupStrategy => r.strategy.map(BackupStrategy::as_str),
+                    _ => None,
+                })
+                .collect();
+            format!(
+                "{field}={} is not available with the values chosen above; use {}",
+                pick_value(pick).unwrap_or("this value"),
+                allowed.join(" or ")
+            )
+        }
+    }
+}
+
+fn unknown_value_problem(field: Field, typed: &str) -> Problem {
+    let (code, valid, near): (Code, Vec<&str>, Option<&str>) = match field {
+        Field::BackupMethod => (
+            Code::InvalidBackupMethod,
+            BackupMethod::ALL.iter().map(|m| m.as_str()).collect(),
+            BackupMethod::near(typed).map(BackupMethod::as_str),
+        ),
+        Field::BackupType => (
+            Code::BackupTypeNotSupport,
+            BackupType::ALL.iter().map(|t| t.as_str()).collect(),
+            BackupType::near(typed).map(BackupType::as_str),
+        ),
+        _ => (
+            Code::ParametersInvalid,
+            BackupStrategy::ALL.iter().map(|s| s.as_str()).collect(),
+            BackupStrategy::near(typed).map(BackupStrategy::as_str),
+        ),
+    };
+    let hint = near.map_or(String::new(), |n| {
+        format!(" (values are case-sensitive: did you mean {n}?)")
+    });
+    Problem::new(
+        code,
+        field,
+        format!(
+            "'{typed}' is not a valid {field}: use {}{hint}",
+            valid.join(", ")
+        ),
+    )
+}
+
+fn step_problem(ctx: &Context, draft: &Draft, step: &Step) -> Problem {
+    let field = step.field;
+    if step.pick == Pick::Unknown {
+        let typed = match field {
+            Field::BackupMethod => draft.backup_method.as_deref(),
+            Field::BackupType => draft.backup_type.as_deref(),
+            _ => draft.backup_strategy.as_deref(),
+        };
+        return unknown_value_problem(field, typed.unwrap_or_default());
+    }
+    let message = withheld_reason(ctx, field, step.pick, &step.before);
+    let code = match (field, step.pick) {
+        (Field::BackupMethod, _) => Code::InvalidBackupMethod,
+        (_, Pick::Omit) => Code::RequiredParamNotFound,
+        (Field::BackupType, _) => Code::BackupTypeNotSupport,
+        _ => Code::ParametersInvalid,
+    };
+    Problem::new(code, field, message)
+}
+
+/// Checks the values that do not depend on the combination: id, names, range.
+fn value_problems(
+    draft: &Draft,
+    out: &mut Vec<Problem>,
+) -> (Option<DbInstanceId>, Vec<DbName>, Option<Retention>) {
+    let instance = match draft.db_instance_id.as_deref() {
+        None => {
+            out.push(Problem::new(
+                Code::RequiredParamNotFound,
+                Field::DBInstanceId,
+                "DBInstanceId is required: the id of the instance to back up",
+            ));
+            None
+        }
+        Some(id) => DbInstanceId::new(id)
+            .map_err(|m| {
+                out.push(Problem::new(
+                    Code::ParametersInvalid,
+                    Field::DBInstanceId,
+                    m,
+                ))
+            })
+            .ok(),
+    };
+    let mut names: Vec<DbName> = Vec::new();
+    for raw in draft.db_name.iter().flatten() {
+        match DbName::new(raw) {
+            Ok(n) if names.contains(&n) => out.push(Problem::new(
+                Code::ParametersInvalid,
+                Field::DBName,
+                format!("'{raw}' is listed twice in DBName"),
+            )),
+            Ok(n) => names.push(n),
+            Err(e) => out.push(Problem::new(
+                Code::InvalidDbNameFormat,
+                Field::DBName,
+                e.to_string(),
+            )),
+        }
+    }
+    let retention = draft.backup_retention_period.and_then(|v| {
+        let r = Retention::new(v);
+        if r.is_none() {
+            out.push(Problem::new(
+                Code::ParametersInvalid,
+                Field::BackupRetentionPeriod,
+                format!("BackupRetentionPeriod {v} is out of range: 7 to 730 days, or -1 to keep long-term"),
+            ));
+        }
+        r
+    });
+    (instance, names, retention)
+}
+
+/// Checks a request against the rules for its context. Returns the checked
+/// request, or **every** problem found, in parameter order.
+pub fn validate(ctx: &Context, draft: &Draft) -> Result<CreateBackup, Vec<Problem>> {
+    let mut problems = Vec::new();
+    let (instance, names, retention) = value_problems(draft, &mut problems);
+    let (steps, rules) = walk(ctx, draft);
+    problems.extend(
+        steps
+            .iter()
+            .filter(|s| !s.ok)
+            .map(|s| step_problem(ctx, draft, s)),
+    );
+    problems.sort_by_key(|p| Field::PARAMS.iter().position(|f| *f == p.field));
+    match (instance, rules.first()) {
+        (Some(instance), Some(rule)) if problems.is_empty() => Ok(CreateBackup {
+            instance,
+            rule,
+            db_names: names,
+            retention,
+        }),
+        _ => Err(problems),
+    }
+}
+
+/// One value a field can take (`value: None` = leave the field out).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Choice {
+    /// The wire value; `None` means "not sent"; for free-text fields, `"<given>"`.
+    pub value: Option<&'static str>,
+    /// What a form shows (MariaDB shows "Snapshot" for `Physical`).
+    pub label: String,
+    /// Why the value is withheld; absent when it is offered.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// The options of one field given the fields before it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct FieldChoices {
+    /// The field.
+    pub field: Field,
+    /// Some value may be given (the form shows the control).
+    pub applies: bool,
+    /// Leaving it out is not valid here.
+    pub required: bool,
+    /// The value used when it is left out, if the service has one here.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default: Option<&'static str>,
+    /// The expected format of a free-text field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub format: Option<&'static str>,
+    /// What may be chosen now.
+    pub offered: Vec<Choice>,
+    /// What may not, each with its reason.
+    pub withheld: Vec<Choice>,
+    /// Something to tell the user about this field here (the MariaDB quirk).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<&'static str>,
+}
+
+/// Marker value for a free-text field that is given (DBName, BackupRetentionPeriod).
+pub const GIVEN: &str = "<given>";
+
+fn label_for(field: Field, pick: Pick, rules: &[&'static Rule]) -> String {
+    match (field, pick) {
+        (Field::BackupMethod, Pick::Method(m)) => rules
+            .iter()
+            .find(|r| r.method == m)
+            .map_or(m.as_str(), |r| r.method_label)
+            .to_owned(),
+        (_, Pick::Omit) => match resolve(field, Pick::Omit, rules) {
+            Pick::Omit => "(not set)".to_owned(),
+            default => format!("(not set: {})", label_for(field, default, rules)),
+        },
+        (_, Pick::Given) => GIVEN.to_owned(),
+        _ => pick_value(pick).unwrap_or_default().to_owned(),
+    }
+}
+
+/// For each optional field, what can be offered now given the fields before it,
+/// and for each withheld value a short reason. A field the partial request has
+/// not reached yet does not restrict the ones before it.
+pub fn choices(ctx: &Context, partial: &Draft) -> Vec<FieldChoices> {
+    let (steps, _) = walk(ctx, partial);
+    steps
+        .iter()
+        .map(|step| {
+            let field = step.field;
+            let rules = &step.before;
+            let (mut offered_list, mut withheld) = (Vec::new(), Vec::new());
+            for pick in domain(field) {
+                let is_offered = offered(field, pick, rules, step.lenient);
+                let choice = Choice {
+                    value: match pick {
+                        Pick::Given => Some(GIVEN),
+                        p => pick_value(p),
+                    },
+                    label: label_for(field, pick, rules),
+                    reason: (!is_offered).then(|| withheld_reason(ctx, field, pick, rules)),
+                };
+                if is_offered {
+                    offered_list.push(choice);
+                } else {
+                    withheld.push(choice);
+                }
+            }
+            let required = !offered(field, Pick::Omit, rules, step.lenient);
+            let default = match effective(field, Pick::Omit, rules, step.lenient) {
+                Pick::Omit => None,
+                p => pick_value(p),
+            };
+            let note = (field == Field::BackupMethod && ctx.engine == Engine::MariaDb).then_some(
+                "MariaDB supports only snapshot backups; the request says BackupMethod=Physical",
+            );
+            FieldChoices {
+                field,
+                applies: offered_list.iter().any(|c| c.value.is_some()),
+                required,
+                default,
+                format: format_hint(field),
+                offered: offered_list,
+                withheld,
+                note,
+            }
+        })
+        .collect()
+}

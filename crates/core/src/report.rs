@@ -1,0 +1,78 @@
+//! The verdict on a request in the one shape every tool prints:
+//! `{"ok", "errors": [{"code", "field", "message"}], "params"}`.
+
+use crate::check::{Context, Problem, validate};
+use crate::request::{Draft, Params};
+use serde::{Deserialize, Serialize};
+
+/// One error as tools print it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorItem {
+    /// The API's error code (or an `InvalidInput.*` code for unusable input).
+    pub code: String,
+    /// The field at fault (`""` for the whole input).
+    pub field: String,
+    /// What is wrong and what to do.
+    pub message: String,
+}
+
+impl From<&Problem> for ErrorItem {
+    fn from(p: &Problem) -> Self {
+        ErrorItem {
+            code: p.code.as_str().to_owned(),
+            field: p.field.as_str().to_owned(),
+            message: p.message.clone(),
+        }
+    }
+}
+
+/// The rule a valid request follows.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RuleRef {
+    /// The rule's id in the table.
+    pub id: &'static str,
+    /// What it does.
+    pub summary: &'static str,
+}
+
+/// The verdict on one request.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Report {
+    /// True when the request can be sent.
+    pub ok: bool,
+    /// Every problem found (empty when ok).
+    pub errors: Vec<ErrorItem>,
+    /// The parameters that would be sent, in order (null when refused).
+    pub params: Option<Params>,
+    /// The combination followed (absent when refused).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule: Option<RuleRef>,
+}
+
+impl Report {
+    /// Validates `draft` and reports.
+    pub fn check(ctx: &Context, draft: &Draft) -> Report {
+        match validate(ctx, draft) {
+            Ok(req) => Report {
+                ok: true,
+                errors: Vec::new(),
+                params: Some(req.params()),
+                rule: Some(RuleRef {
+                    id: req.rule().id,
+                    summary: req.rule().summary,
+                }),
+            },
+            Err(problems) => Report::refused(problems.iter().map(ErrorItem::from).collect()),
+        }
+    }
+
+    /// A refusal with these errors.
+    pub fn refused(errors: Vec<ErrorItem>) -> Report {
+        Report {
+            ok: false,
+            errors,
+            params: None,
+            rule: None,
+        }
+    }
+}

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Sets up what the tests need on this machine (skipping what is already there)
+# and runs every check CI runs: format, lints, unit and end-to-end tests, and
+# the wasm build of the core.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "toolchain"
+rustup show active-toolchain >/dev/null 2>&1 || rustup toolchain install
+rustup target list --installed | grep -qx wasm32-unknown-unknown \
+  || rustup target add wasm32-unknown-unknown
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "cargo clippy (all targets, warnings are errors)"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "core builds for wasm32-unknown-unknown"
+cargo build -p rds-backup-core --target wasm32-unknown-unknown --locked
+
+step "cargo test (workspace)"
+cargo test --workspace --locked
+
+printf '\nall checks passed\n'
