@@ -2,7 +2,8 @@
 
 use clap::Args;
 use rds_backup_core::{
-    Context, Draft, Engine, ErrorItem, Field, FieldChoices, Input, InputError, Report, StorageType,
+    Context, CreateBackup, Draft, Engine, ErrorItem, Field, FieldChoices, Input, InputError,
+    Report, StorageType,
 };
 use serde::Serialize;
 use serde_json::json;
@@ -19,7 +20,7 @@ pub struct Outcome {
 
 impl Outcome {
     /// Any serializable body (key order kept as the type declares it).
-    fn of(body: &impl Serialize, status: u8) -> Outcome {
+    pub fn of(body: &impl Serialize, status: u8) -> Outcome {
         match serde_json::to_string_pretty(body) {
             Ok(body) => Outcome { body, status },
             Err(e) => Outcome {
@@ -30,7 +31,12 @@ impl Outcome {
         }
     }
 
-    /// Prints the body (pretty JSON) and returns the exit code.
+    /// Plain text (a request rendered as HTTP, curl or a URL).
+    pub fn text(body: String, status: u8) -> Outcome {
+        Outcome { body, status }
+    }
+
+    /// Prints the body and returns the exit code.
     pub fn print(self) -> ExitCode {
         println!("{}", self.body);
         ExitCode::from(self.status)
@@ -51,23 +57,29 @@ pub fn read_stdin() -> Result<String, String> {
     String::from_utf8(buf).map_err(|_| "stdin is not UTF-8 text".to_owned())
 }
 
+/// Reads the request on stdin and validates it: the input and the checked request,
+/// or what to print instead (exit 2 for unusable input, the `check` report and exit 1
+/// for a refused request).
+pub fn read_request(stdin: &Result<String, String>) -> Result<(Input, CreateBackup), Outcome> {
+    let text = stdin
+        .as_ref()
+        .map_err(|e| Outcome::unusable(&[InputError::NotJson(e.clone())]))?;
+    let input = Input::from_json(text).map_err(|errors| Outcome::unusable(&errors))?;
+    let ctx = input
+        .context()
+        .map_err(|errors| Outcome::unusable(&errors))?;
+    match rds_backup_core::validate(&ctx, &input.draft) {
+        Ok(request) => Ok((input, request)),
+        Err(_) => Err(Outcome::of(&Report::check(&ctx, &input.draft), 1)),
+    }
+}
+
 /// `check`: one JSON object in, the verdict out.
 pub fn check(stdin: &Result<String, String>) -> Outcome {
-    let text = match stdin {
-        Ok(t) => t,
-        Err(e) => return Outcome::unusable(&[InputError::NotJson(e.clone())]),
-    };
-    let input = match Input::from_json(text) {
-        Ok(i) => i,
-        Err(errors) => return Outcome::unusable(&errors),
-    };
-    let ctx = match input.context() {
-        Ok(c) => c,
-        Err(errors) => return Outcome::unusable(&errors),
-    };
-    let report = Report::check(&ctx, &input.draft);
-    let status = if report.ok { 0 } else { 1 };
-    Outcome::of(&report, status)
+    match read_request(stdin) {
+        Ok((_, request)) => Outcome::of(&Report::accepted(&request), 0),
+        Err(outcome) => outcome,
+    }
 }
 
 /// Arguments of `options`.

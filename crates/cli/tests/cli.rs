@@ -214,3 +214,212 @@ fn help_shows_examples() {
         assert!(text.contains(needle), "help lacks {needle}:\n{text}");
     }
 }
+
+fn run_env(args: &[&str], stdin: &[u8], env: &[(&str, &str)]) -> (i32, String, String) {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_rds-backup"));
+    cmd.args(args)
+        .env_remove("ALIBABA_CLOUD_ACCESS_KEY_ID")
+        .env_remove("ALIBABA_CLOUD_ACCESS_KEY_SECRET")
+        .env_remove("ALIBABA_CLOUD_SECURITY_TOKEN")
+        .env_remove("ALIBABA_CLOUD_PROFILE")
+        .env_remove("ALIBABA_CLOUD_REGION_ID")
+        .env("HOME", "/nonexistent-home")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let mut child = cmd.spawn().unwrap();
+    child.stdin.take().unwrap().write_all(stdin).unwrap();
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.code().unwrap(),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+const PHYSICAL: &[u8] = br#"{"Engine":"MySQL","StorageType":"local_ssd","DBInstanceId":"rm-uf6wjk5xxxxxxx","BackupMethod":"Physical"}"#;
+
+#[test]
+fn sign_reproduces_the_published_v3_and_v2_vectors() {
+    let env = [
+        ("ALIBABA_CLOUD_ACCESS_KEY_ID", "YourAccessKeyId"),
+        ("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "YourAccessKeySecret"),
+    ];
+    let args = [
+        "sign",
+        "--region",
+        "cn-hangzhou",
+        "--timestamp",
+        "2023-10-26T10:22:32Z",
+        "--nonce",
+        "3156853299f313e23d1673dc12e1703d",
+    ];
+    let (code, out, _) = run_env(&args, PHYSICAL, &env);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.starts_with("POST /?BackupMethod=Physical&DBInstanceId=rm-uf6wjk5xxxxxxx HTTP/1.1\r\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("Signature=83c92d9dcd8f14e891ba4fdb829ace2f49c10626640bc6d08fbb94d6d90ef245"),
+        "{out}"
+    );
+
+    let env = [
+        ("ALIBABA_CLOUD_ACCESS_KEY_ID", "testid"),
+        ("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "testsecret"),
+    ];
+    let req = br#"{"Engine":"MySQL","StorageType":"local_ssd","DBInstanceId":"rm-uf6wjk5xxxxxxx","BackupMethod":"Physical","RegionId":"cn-hangzhou"}"#;
+    let (code, out, _) = run_env(
+        &[
+            "sign",
+            "--v2",
+            "--format",
+            "json",
+            "--timestamp",
+            "2023-03-13T08:34:30Z",
+            "--nonce",
+            "edb2b34af0af9a6d14deaf7c1a5315eb",
+        ],
+        req,
+        &env,
+    );
+    assert_eq!(code, 0, "{out}");
+    let json: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(json["signature"], "Zti0jmKY2WRaPKqCjOvVj+AYFhM=");
+    assert!(
+        json["string_to_sign"]
+            .as_str()
+            .unwrap()
+            .starts_with("POST&%2F&AccessKeyId%3Dtestid")
+    );
+    assert!(
+        json["url"]
+            .as_str()
+            .unwrap()
+            .starts_with("https://rds.aliyuncs.com/?")
+    );
+}
+
+#[test]
+fn sign_reads_an_sts_profile_and_never_prints_the_secret() {
+    let home = std::env::temp_dir().join(format!("rds-backup-cli-home-{}", std::process::id()));
+    std::fs::create_dir_all(home.join(".aliyun")).unwrap();
+    std::fs::write(
+        home.join(".aliyun/config.json"),
+        r#"{"current":"default","profiles":[{"name":"sts","mode":"StsToken","access_key_id":"STS.tmpid","access_key_secret":"verysecretvalue","sts_token":"tok/with+chars","region_id":"ap-southeast-1"}]}"#,
+    )
+    .unwrap();
+    let home = home.to_str().unwrap();
+    let (code, out, err) = run_env(
+        &["sign", "--profile", "sts", "--format", "curl"],
+        PHYSICAL,
+        &[("HOME", home)],
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.contains("x-acs-security-token: tok/with+chars"),
+        "{out}"
+    );
+    assert!(out.contains("x-acs-accesskey-id: STS.tmpid"), "{out}");
+    assert!(
+        out.contains("https://rds.aliyuncs.com/"),
+        "the profile's region picks the endpoint: {out}"
+    );
+    assert!(!out.contains("verysecretvalue") && !err.contains("verysecretvalue"));
+
+    let (code, out, _) = run_env(&["sign", "--profile", "nope"], PHYSICAL, &[("HOME", home)]);
+    assert_eq!(code, 2);
+    assert!(
+        out.contains("InvalidInput.Credentials") && out.contains("'nope'"),
+        "{out}"
+    );
+}
+
+#[test]
+fn sign_refuses_an_invalid_request_with_the_check_output() {
+    let env = [
+        ("ALIBABA_CLOUD_ACCESS_KEY_ID", "id"),
+        ("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "s"),
+    ];
+    let bad = br#"{"Engine":"PostgreSQL","StorageType":"cloud_essd","DBInstanceId":"pgm-1abc","BackupMethod":"Logical"}"#;
+    let (code, out, _) = run_env(&["sign", "--region", "cn-hangzhou"], bad, &env);
+    assert_eq!(code, 1);
+    let json: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        json["errors"][0]["code"],
+        "InvalidBackupMethod.ValueNotSupport"
+    );
+    // Refused before credentials are needed: the same without any.
+    let (code, _, _) = run_env(&["sign", "--region", "cn-hangzhou"], bad, &[]);
+    assert_eq!(code, 1);
+    for (args, field) in [
+        (vec!["sign", "--region", "a.b.c"], "RegionId"),
+        (vec!["sign"], "RegionId"),
+        (vec!["sign", "--endpoint", "x y"], "endpoint"),
+        (
+            vec!["sign", "--region", "cn-hangzhou", "--method", "PUT"],
+            "method",
+        ),
+        (
+            vec![
+                "sign",
+                "--region",
+                "cn-hangzhou",
+                "--timestamp",
+                "yesterday",
+            ],
+            "timestamp",
+        ),
+    ] {
+        let (code, out, _) = run_env(&args, PHYSICAL, &env);
+        assert_eq!(code, 2, "{args:?}: {out}");
+        let json: Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(json["errors"][0]["field"], field, "{args:?}");
+    }
+}
+
+#[test]
+fn preview_needs_no_credentials_and_matches_sign() {
+    let fixed = [
+        "--region",
+        "eu-central-1",
+        "--timestamp",
+        "2024-01-02T03:04:05Z",
+        "--nonce",
+        "n1",
+    ];
+    let (code, preview, _) = run_env(&[&["preview"][..], &fixed].concat(), PHYSICAL, &[]);
+    assert_eq!(code, 0, "{preview}");
+    assert!(
+        preview.contains("host: rds.eu-central-1.aliyuncs.com"),
+        "{preview}"
+    );
+    assert!(
+        preview.contains("Credential=YourAccessKeyId")
+            && preview.contains("Signature=YourSignature")
+    );
+    let env = [
+        ("ALIBABA_CLOUD_ACCESS_KEY_ID", "realid"),
+        ("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "realsecret"),
+    ];
+    let (_, signed, _) = run_env(&[&["sign"][..], &fixed].concat(), PHYSICAL, &env);
+    let strip = |s: &str| {
+        s.lines()
+            .filter(|l| !l.starts_with("authorization"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert_eq!(strip(&preview), strip(&signed));
+    let (code, url, err) = run_env(
+        &["preview", "--region", "cn-hangzhou", "--format", "url"],
+        PHYSICAL,
+        &[],
+    );
+    assert_eq!(code, 0);
+    assert!(url.starts_with("https://rds.aliyuncs.com/?BackupMethod=Physical"));
+    assert!(err.contains("headers"), "V3 URL warning: {err}");
+}

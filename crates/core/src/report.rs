@@ -2,7 +2,7 @@
 //! `{"ok", "errors": [{"code", "field", "message"}], "params"}`.
 
 use crate::check::{Context, Problem, validate};
-use crate::request::{Draft, Params};
+use crate::request::{CreateBackup, Draft, Params};
 use serde::{Deserialize, Serialize};
 
 /// One error as tools print it.
@@ -53,16 +53,21 @@ impl Report {
     /// Validates `draft` and reports.
     pub fn check(ctx: &Context, draft: &Draft) -> Report {
         match validate(ctx, draft) {
-            Ok(req) => Report {
-                ok: true,
-                errors: Vec::new(),
-                params: Some(req.params()),
-                rule: Some(RuleRef {
-                    id: req.rule().id,
-                    summary: req.rule().summary,
-                }),
-            },
+            Ok(req) => Report::accepted(&req),
             Err(problems) => Report::refused(problems.iter().map(ErrorItem::from).collect()),
+        }
+    }
+
+    /// The report on a request that passed.
+    pub fn accepted(req: &CreateBackup) -> Report {
+        Report {
+            ok: true,
+            errors: Vec::new(),
+            params: Some(req.params()),
+            rule: Some(RuleRef {
+                id: req.rule().id,
+                summary: req.rule().summary,
+            }),
         }
     }
 
