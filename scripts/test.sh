@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets up what the tests need on this machine (skipping what is already there)
-# and runs every check CI runs: format, lints, unit and end-to-end tests, and
-# the wasm build of the core.
+# and runs every check CI runs: format, lints, unit and end-to-end tests (the
+# emulator and the proxy over real sockets, the official Python and Node SDKs as
+# clients), and the wasm build of the core.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,6 +12,9 @@ step "toolchain"
 rustup show active-toolchain >/dev/null 2>&1 || rustup toolchain install
 rustup target list --installed | grep -qx wasm32-unknown-unknown \
   || rustup target add wasm32-unknown-unknown
+
+step "official SDK test peers (pinned; skipped when up to date)"
+bash tests/sdk/setup.sh
 
 step "cargo fmt --check"
 cargo fmt --all -- --check

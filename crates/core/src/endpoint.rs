@@ -52,6 +52,42 @@ const CENTRAL: &[&str] = &[
     "cn-beijing-finance-1",
 ];
 
+/// Regions the SDKs' endpoint table and the regional rule are documented for, for pickers.
+pub const KNOWN_REGIONS: &[&str] = &[
+    "cn-hangzhou",
+    "cn-shanghai",
+    "cn-beijing",
+    "cn-shenzhen",
+    "cn-qingdao",
+    "cn-zhangjiakou",
+    "cn-huhehaote",
+    "cn-wulanchabu",
+    "cn-heyuan",
+    "cn-guangzhou",
+    "cn-chengdu",
+    "cn-nanjing",
+    "cn-fuzhou",
+    "cn-hongkong",
+    "ap-southeast-1",
+    "ap-southeast-3",
+    "ap-southeast-5",
+    "ap-southeast-6",
+    "ap-southeast-7",
+    "ap-northeast-1",
+    "ap-northeast-2",
+    "us-west-1",
+    "us-east-1",
+    "eu-west-1",
+    "eu-central-1",
+    "me-east-1",
+    "me-central-1",
+    "na-south-1",
+    "cn-shanghai-finance-1",
+    "cn-shenzhen-finance-1",
+    "cn-beijing-finance-1",
+    "cn-hangzhou-finance",
+];
+
 /// The central endpoint.
 pub const CENTRAL_HOST: &str = "rds.aliyuncs.com";
 
@@ -183,6 +219,13 @@ mod tests {
         );
         assert_eq!(host("eu-central-1"), "rds.eu-central-1.aliyuncs.com");
         assert_eq!(host("ap-southeast-5"), "rds.ap-southeast-5.aliyuncs.com");
+    }
+
+    #[test]
+    fn known_regions_are_plain_region_ids() {
+        for r in KNOWN_REGIONS {
+            assert!(Region::new(r).is_ok(), "{r}");
+        }
     }
 
     #[test]

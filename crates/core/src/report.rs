@@ -81,3 +81,18 @@ impl Report {
         }
     }
 }
+
+/// A request id shaped like the service's (`2C125605-266F-41CA-8AC5-3A643D4F42C5`),
+/// from a per-process random `seed` and a counter `n`: unique per (seed, n).
+pub fn request_id(seed: u64, n: u64) -> String {
+    let a = seed ^ n.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    let b = a.rotate_left(29) ^ 0xD6E8_FEB8_6659_FD93;
+    format!(
+        "{:08X}-{:04X}-{:04X}-{:04X}-{:012X}",
+        a >> 32,
+        (a >> 16) & 0xFFFF,
+        a & 0xFFFF,
+        b >> 48,
+        b & 0xFFFF_FFFF_FFFF
+    )
+}

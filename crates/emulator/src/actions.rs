@@ -1,0 +1,482 @@
+//! The actions the emulator implements. Each takes the verified parameters and
+//! returns the response body (without `RequestId`, which the server adds).
+
+use crate::api::ApiError;
+use crate::fleet::Instance;
+use crate::state::{JobSpec, Stage, State};
+use rds_backup_core::request::split_db_names;
+use rds_backup_core::{
+    BackupMethod, BackupStrategy, Context, Draft, Engine, Problem, Region, UtcTime, validate,
+};
+use serde_json::{Map, Value, json};
+
+/// The most backup sets one instance may create in a day.
+pub const DAILY_LIMIT: usize = 20;
+
+/// The verified business parameters of a call, with typed access.
+pub struct Args<'a>(pub &'a [(String, String)]);
+
+impl Args<'_> {
+    /// A parameter, if given once; given twice is refused.
+    pub fn get(&self, name: &str) -> Result<Option<&str>, ApiError> {
+        let mut values = self
+            .0
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str());
+        let first = values.next();
+        if values.next().is_some() {
+            return Err(ApiError::invalid(name, "it is given more than once"));
+        }
+        Ok(first)
+    }
+
+    /// A required parameter (`Missing<Name>` when absent).
+    pub fn require(&self, name: &str) -> Result<&str, ApiError> {
+        self.get(name)?.ok_or_else(|| ApiError::missing(name))
+    }
+
+    /// An integer parameter.
+    pub fn int(&self, name: &str) -> Result<Option<i64>, ApiError> {
+        self.get(name)?
+            .map(|v| {
+                v.parse::<i64>()
+                    .map_err(|_| ApiError::invalid(name, format!("'{v}' is not an integer")))
+            })
+            .transpose()
+    }
+
+    /// `PageSize` and `PageNumber` (1-100, default 30; from 1).
+    fn paging(&self) -> Result<(usize, usize), ApiError> {
+        let size = self.int("PageSize")?.unwrap_or(30);
+        let number = self.int("PageNumber")?.unwrap_or(1);
+        if !(1..=100).contains(&size) {
+            return Err(ApiError::invalid("PageSize", "it must be 1 to 100"));
+        }
+        if number < 1 {
+            return Err(ApiError::invalid("PageNumber", "it must be 1 or more"));
+        }
+        Ok((
+            usize::try_from(size).unwrap_or(30),
+            usize::try_from(number).unwrap_or(1),
+        ))
+    }
+}
+
+fn instance<'s>(
+    state: &'s State,
+    args: &Args,
+    not_found_status: u16,
+) -> Result<&'s Instance, ApiError> {
+    let id = args.require("DBInstanceId")?;
+    state
+        .fleet
+        .get(id)
+        .ok_or_else(|| ApiError::no_instance(id, not_found_status))
+}
+
+/// An instance as DescribeDBInstances and DescribeDBInstanceAttribute show it.
+fn instance_json(i: &Instance) -> Value {
+    let mut v = serde_json::to_value(i).unwrap_or_else(|_| json!({}));
+    if let Value::Object(m) = &mut v {
+        m.remove("Databases");
+        m.entry("MasterInstanceId").or_insert_with(|| "".into());
+        m.insert("DBInstanceNetType".into(), "Intranet".into());
+        m.insert("InstanceNetworkType".into(), "VPC".into());
+    }
+    v
+}
+
+/// The service answers a request that breaks a rule with the first problem's code;
+/// the message lists them all, so nothing is hidden.
+fn refusal(problems: &[Problem]) -> ApiError {
+    let message = problems
+        .iter()
+        .map(|p| format!("{}: {}", p.field, p.message))
+        .collect::<Vec<_>>()
+        .join("; ");
+    match problems.first() {
+        Some(p) => ApiError::new(p.code.http_status(), p.code.as_str(), message),
+        None => ApiError::new(400, "Parameters.Invalid", "the request was refused"),
+    }
+}
+
+/// `CreateBackup`: the rules through core, then the instance's preconditions.
+pub fn create_backup(state: &State, args: &Args) -> Result<Value, ApiError> {
+    let inst = instance(state, args, 400)?;
+    let retention = args
+        .get("BackupRetentionPeriod")?
+        .map(|v| {
+            v.parse::<i64>().map_err(|_| {
+                ApiError::new(
+                    400,
+                    "Parameters.Invalid",
+                    format!("BackupRetentionPeriod '{v}' is not an integer"),
+                )
+            })
+        })
+        .transpose()?;
+    let draft = Draft {
+        db_instance_id: Some(inst.id.clone()),
+        db_name: args.get("DBName")?.map(split_db_names),
+        backup_strategy: args.get("BackupStrategy")?.map(str::to_owned),
+        backup_method: args.get("BackupMethod")?.map(str::to_owned),
+        backup_type: args.get("BackupType")?.map(str::to_owned),
+        backup_retention_period: retention,
+    };
+    let request =
+        validate(&Context::new(inst.engine, inst.storage), &draft).map_err(|p| refusal(&p))?;
+    let rule = request.rule();
+
+    if inst.instance_type == "Readonly" {
+        return Err(ApiError::new(
+            400,
+            "ReadDBInstanceNotSupport",
+            "The operation is not permitted due to type of the instance.",
+        ));
+    }
+    if inst.lock_mode != "Unlock" {
+        return Err(ApiError::new(
+            400,
+            "IncorrectDBInstanceLockMode.ValueNotSupported",
+            format!(
+                "The Current DB instance lock mode does not support this operation. (LockMode: {})",
+                inst.lock_mode
+            ),
+        ));
+    }
+    if inst.status != "Running" {
+        return Err(ApiError::new(
+            403,
+            "IncorrectDBInstanceState",
+            format!(
+                "Current DB instance state does not support this operation. (DBInstanceStatus: {})",
+                inst.status
+            ),
+        ));
+    }
+    let names: Vec<String> = request
+        .db_names()
+        .iter()
+        .map(|n| n.as_str().to_owned())
+        .collect();
+    for name in &names {
+        if !inst
+            .databases
+            .iter()
+            .any(|d| &d.name == name && d.status == "Running")
+        {
+            return Err(ApiError::new(
+                404,
+                "InvalidDB.NotFound",
+                format!(
+                    "Specified db does not exist or DB status does not support this operation. (DBName: {name})"
+                ),
+            ));
+        }
+    }
+    if rule.method == BackupMethod::Logical {
+        let targets: Vec<_> = if rule.strategy == Some(BackupStrategy::Db) {
+            inst.databases
+                .iter()
+                .filter(|d| names.contains(&d.name))
+                .collect()
+        } else {
+            inst.databases.iter().collect()
+        };
+        if targets.is_empty() || targets.iter().all(|d| d.empty) {
+            return Err(ApiError::new(
+                400,
+                "InvalidBackupMethod.ValueNotSupport",
+                "Logical backups are not supported for an instance without data: its databases are empty or missing.",
+            ));
+        }
+        if let Some(d) = targets.iter().find(|d| d.empty) {
+            return Err(ApiError::new(
+                400,
+                "InvalidBackupMethod.ValueNotSupport",
+                format!(
+                    "Logical backup of an empty database is not supported. (DBName: {})",
+                    d.name
+                ),
+            ));
+        }
+    }
+
+    let now = state.clock.now_ms();
+    let today = now.div_euclid(86_400_000);
+    let mut jobs = state.jobs();
+    let mine: Vec<_> = jobs.all.iter().filter(|j| j.instance == inst.id).collect();
+    if mine.iter().any(|j| j.progress(now).0 != Stage::Finished) {
+        return Err(ApiError::new(
+            400,
+            "BackupJobExists",
+            "A backup job already exists in the specified DB instance.",
+        ));
+    }
+    if mine
+        .iter()
+        .filter(|j| j.created_ms.div_euclid(86_400_000) == today)
+        .count()
+        >= DAILY_LIMIT
+    {
+        return Err(ApiError::new(
+            403,
+            "Exceeded.BackupTimes",
+            format!(
+                "The backup times exceeds: at most {DAILY_LIMIT} backup sets per instance per day."
+            ),
+        ));
+    }
+    let backup_type = match rule.backup_type {
+        Some(rds_backup_core::BackupType::Auto) if !mine.is_empty() => "IncrementalBackup",
+        _ => "FullBackup",
+    };
+    let method = if inst.engine == Engine::MariaDb {
+        "Snapshot"
+    } else {
+        rule.method.as_str()
+    };
+    let spec = JobSpec {
+        params: request
+            .params()
+            .pairs()
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect(),
+        method: method.to_owned(),
+        backup_type: backup_type.to_owned(),
+        db_names: names,
+    };
+    let id = jobs.push(&inst.id, now, state.job_ms, spec);
+    Ok(json!({ "BackupJobId": id.to_string() }))
+}
+
+/// `DescribeBackupTasks`: jobs in progress, or one job by id (finished included).
+pub fn describe_backup_tasks(state: &State, args: &Args) -> Result<Value, ApiError> {
+    let inst = instance(state, args, 404)?;
+    let job_id = args.int("BackupJobId")?;
+    let status = args.get("BackupJobStatus")?;
+    if let Some(s) = status.filter(|s| !["NoStart", "Progressing"].contains(s)) {
+        return Err(ApiError::invalid(
+            "BackupJobStatus",
+            format!("'{s}' is not NoStart or Progressing"),
+        ));
+    }
+    let mode = args.get("BackupMode")?;
+    if let Some(m) = mode.filter(|m| !["Automated", "Manual"].contains(m)) {
+        return Err(ApiError::invalid(
+            "BackupMode",
+            format!("'{m}' is not Automated or Manual"),
+        ));
+    }
+    let now = state.clock.now_ms();
+    let jobs = state.jobs();
+    let items: Vec<Value> = jobs
+        .all
+        .iter()
+        .filter(|j| j.instance == inst.id && mode != Some("Automated"))
+        .filter(|j| match job_id {
+            Some(id) => i64::try_from(j.id).is_ok_and(|x| x == id),
+            None => j.progress(now).0 != Stage::Finished,
+        })
+        .filter_map(|j| {
+            let (stage, pct) = j.progress(now);
+            let keep = match status {
+                Some("NoStart") => stage == Stage::NoStart,
+                Some(_) => stage != Stage::NoStart && stage != Stage::Finished,
+                None => true,
+            };
+            keep.then(|| {
+                let mut item = json!({
+                    "BackupJobId": j.id.to_string(),
+                    "BackupStatus": stage.as_str(),
+                    "BackupProgressStatus": stage.as_str(),
+                    "Process": pct.to_string(),
+                    "JobMode": "Manual",
+                    "TaskAction": "TempBackupTask",
+                });
+                if stage == Stage::Finished && job_id.is_some() {
+                    item["BackupId"] = j.backup_id().to_string().into();
+                }
+                item
+            })
+        })
+        .collect();
+    Ok(json!({ "Items": { "BackupJob": items } }))
+}
+
+fn minute_time(name: &str, v: Option<&str>) -> Result<Option<i64>, ApiError> {
+    v.map(|s| {
+        // yyyy-MM-ddTHH:mmZ
+        let full = s.strip_suffix('Z').map(|p| format!("{p}:00Z"));
+        full.as_deref()
+            .and_then(UtcTime::parse)
+            .map(|t| t.unix() * 1000)
+            .ok_or_else(|| ApiError::invalid(name, format!("'{s}' is not yyyy-MM-ddTHH:mmZ")))
+    })
+    .transpose()
+}
+
+/// `DescribeBackups`: the finished backup sets.
+pub fn describe_backups(state: &State, args: &Args) -> Result<Value, ApiError> {
+    let inst = instance(state, args, 404)?;
+    let backup_id = args.get("BackupId")?;
+    let status = args.get("BackupStatus")?;
+    let mode = args.get("BackupMode")?;
+    let start = minute_time("StartTime", args.get("StartTime")?)?;
+    let end = minute_time("EndTime", args.get("EndTime")?)?;
+    let (size, number) = args.paging()?;
+    let now = state.clock.now_ms();
+    let jobs = state.jobs();
+    let sets: Vec<Value> = jobs
+        .all
+        .iter()
+        .filter(|j| j.instance == inst.id && j.progress(now).0 == Stage::Finished)
+        .filter(|j| backup_id.is_none_or(|b| b == j.backup_id().to_string()))
+        .filter(|_| status.is_none_or(|s| s == "Success") && mode.is_none_or(|m| m == "Manual"))
+        .filter(|j| {
+            start.is_none_or(|s| j.created_ms >= s) && end.is_none_or(|e| j.created_ms <= e)
+        })
+        .map(|j| {
+            let t = |ms: i64| UtcTime::from_unix(ms.div_euclid(1000)).to_string();
+            json!({
+                "BackupId": j.backup_id().to_string(),
+                "DBInstanceId": inst.id,
+                "BackupStatus": "Success",
+                "BackupMethod": j.spec.method,
+                "BackupType": j.spec.backup_type,
+                "BackupMode": "Manual",
+                "BackupScale": if j.spec.db_names.is_empty() { "Instance" } else { "Database" },
+                "BackupDBNames": j.spec.db_names.join(","),
+                "BackupStartTime": t(j.created_ms),
+                "BackupEndTime": t(j.created_ms + j.duration_ms),
+                "BackupSize": 1_048_576 * (1 + (j.id % 97)),
+                "Engine": inst.engine.as_str(),
+                "EngineVersion": inst.engine_version,
+                "BackupLocation": "OSS",
+                "StoreStatus": "Disabled",
+            })
+        })
+        .collect();
+    let total = sets.len();
+    let page: Vec<Value> = sets
+        .into_iter()
+        .skip((number - 1) * size)
+        .take(size)
+        .collect();
+    Ok(json!({
+        "Items": { "Backup": page },
+        "TotalRecordCount": total.to_string(),
+        "PageNumber": number.to_string(),
+        "PageRecordCount": page.len().to_string(),
+    }))
+}
+
+/// `DescribeDBInstances`: the instances of a region, filtered, one page at a time.
+pub fn describe_db_instances(state: &State, args: &Args) -> Result<Value, ApiError> {
+    let region = args.require("RegionId")?;
+    Region::new(region).map_err(|e| ApiError::invalid("RegionId", e))?;
+    let engine = args.get("Engine")?;
+    let status = args.get("DBInstanceStatus")?;
+    let kind = args.get("DBInstanceType")?;
+    let ids: Option<Vec<&str>> = args.get("DBInstanceId")?.map(|v| v.split(',').collect());
+    let search = args.get("SearchKey")?;
+    let matching: Vec<&Instance> = state
+        .fleet
+        .instances
+        .iter()
+        .filter(|i| i.region == region)
+        .filter(|i| engine.is_none_or(|e| e == i.engine.as_str()))
+        .filter(|i| status.is_none_or(|s| s == i.status))
+        .filter(|i| kind.is_none_or(|k| k == i.instance_type))
+        .filter(|i| ids.as_ref().is_none_or(|ids| ids.contains(&i.id.as_str())))
+        .filter(|i| search.is_none_or(|s| i.id.contains(s) || i.description.contains(s)))
+        .collect();
+    let total = matching.len();
+    let mut body = Map::new();
+    if let Some(max) = args.int("MaxResults")? {
+        if !(1..=100).contains(&max) {
+            return Err(ApiError::invalid("MaxResults", "it must be 1 to 100"));
+        }
+        let max = usize::try_from(max).unwrap_or(100);
+        let offset = match args.get("NextToken")? {
+            None | Some("") => 0,
+            Some(t) => t.parse::<usize>().map_err(|_| {
+                ApiError::invalid("NextToken", "it is not a token this service issued")
+            })?,
+        };
+        let page: Vec<Value> = matching
+            .iter()
+            .skip(offset)
+            .take(max)
+            .map(|i| instance_json(i))
+            .collect();
+        let next = offset + page.len();
+        body.insert("PageRecordCount".into(), page.len().into());
+        body.insert(
+            "NextToken".into(),
+            if next < total {
+                next.to_string()
+            } else {
+                String::new()
+            }
+            .into(),
+        );
+        body.insert("Items".into(), json!({ "DBInstance": page }));
+    } else {
+        let (size, number) = args.paging()?;
+        let page: Vec<Value> = matching
+            .iter()
+            .skip((number - 1) * size)
+            .take(size)
+            .map(|i| instance_json(i))
+            .collect();
+        body.insert("PageNumber".into(), number.into());
+        body.insert("PageRecordCount".into(), page.len().into());
+        body.insert("Items".into(), json!({ "DBInstance": page }));
+    }
+    body.insert("TotalRecordCount".into(), total.into());
+    Ok(Value::Object(body))
+}
+
+/// `DescribeDBInstanceAttribute`: one instance's engine, storage and state.
+pub fn describe_db_instance_attribute(state: &State, args: &Args) -> Result<Value, ApiError> {
+    let inst = instance(state, args, 404)?;
+    Ok(json!({ "Items": { "DBInstanceAttribute": [instance_json(inst)] } }))
+}
+
+/// `DescribeDatabases`: an instance's databases.
+pub fn describe_databases(state: &State, args: &Args) -> Result<Value, ApiError> {
+    let inst = instance(state, args, 404)?;
+    let name = args.get("DBName")?;
+    let status = args.get("DBStatus")?;
+    let dbs: Vec<Value> = inst
+        .databases
+        .iter()
+        .filter(|d| name.is_none_or(|n| n == d.name) && status.is_none_or(|s| s == d.status))
+        .map(|d| {
+            json!({
+                "DBName": d.name,
+                "DBStatus": d.status,
+                "Engine": inst.engine.as_str(),
+                "CharacterSetName": d.charset,
+                "DBInstanceId": inst.id,
+                "DBDescription": "",
+            })
+        })
+        .collect();
+    Ok(json!({ "Databases": { "Database": dbs } }))
+}
+
+/// Runs an action by name; `None` when the emulator does not know it.
+pub fn dispatch(state: &State, action: &str, args: &Args) -> Option<Result<Value, ApiError>> {
+    Some(match action {
+        "CreateBackup" => create_backup(state, args),
+        "DescribeBackupTasks" => describe_backup_tasks(state, args),
+        "DescribeBackups" => describe_backups(state, args),
+        "DescribeDBInstances" => describe_db_instances(state, args),
+        "DescribeDBInstanceAttribute" => describe_db_instance_attribute(state, args),
+        "DescribeDatabases" => describe_databases(state, args),
+        _ => return None,
+    })
+}

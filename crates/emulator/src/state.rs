@@ -1,0 +1,274 @@
+//! The emulator's memory: the fleet, the keys, the backup jobs, the nonces seen.
+//! One lock per table, held briefly and never across an await.
+
+use crate::fleet::Fleet;
+use rds_backup_core::{Secret, UtcTime};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+/// Where the emulator reads the time; tests use [`ManualClock`].
+pub trait Clock: Send + Sync {
+    /// Milliseconds since the Unix epoch.
+    fn now_ms(&self) -> i64;
+
+    /// The time with one-second precision.
+    fn now(&self) -> UtcTime {
+        UtcTime::from_unix(self.now_ms().div_euclid(1000))
+    }
+}
+
+/// The machine's clock.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now_ms(&self) -> i64 {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+    }
+}
+
+/// A clock that moves only when told to (it starts at the machine's time).
+#[derive(Clone, Debug)]
+pub struct ManualClock(Arc<AtomicI64>);
+
+impl Default for ManualClock {
+    fn default() -> Self {
+        ManualClock(Arc::new(AtomicI64::new(SystemClock.now_ms())))
+    }
+}
+
+impl ManualClock {
+    /// Moves the clock forward (or back, with a negative value).
+    pub fn advance_ms(&self, ms: i64) {
+        self.0.fetch_add(ms, Ordering::SeqCst);
+    }
+
+    /// Sets the clock.
+    pub fn set_ms(&self, ms: i64) {
+        self.0.store(ms, Ordering::SeqCst);
+    }
+}
+
+impl Clock for ManualClock {
+    fn now_ms(&self) -> i64 {
+        self.0.load(Ordering::SeqCst)
+    }
+}
+
+/// An AccessKey the emulator accepts.
+#[derive(Clone, Debug)]
+pub struct AccessKey {
+    /// The id.
+    pub id: String,
+    /// The secret.
+    pub secret: Secret,
+    /// If set, requests signed with this key must carry this STS token.
+    pub token: Option<Secret>,
+    /// A disabled key is refused with `InvalidAccessKeyId.Inactive`.
+    pub active: bool,
+}
+
+impl AccessKey {
+    /// Reads `ID:SECRET` or `ID:SECRET:STS_TOKEN`.
+    pub fn parse(s: &str) -> Result<AccessKey, String> {
+        let mut parts = s.splitn(3, ':');
+        match (parts.next(), parts.next(), parts.next()) {
+            (Some(id), Some(secret), token) if !id.is_empty() && !secret.is_empty() => {
+                Ok(AccessKey {
+                    id: id.to_owned(),
+                    secret: Secret::new(secret),
+                    token: token.filter(|t| !t.is_empty()).map(Secret::new),
+                    active: true,
+                })
+            }
+            _ => Err("an access key is ID:SECRET or ID:SECRET:STS_TOKEN".to_owned()),
+        }
+    }
+}
+
+/// What a backup job was asked to do.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct JobSpec {
+    /// The parameters as sent (canonical, from core).
+    pub params: Vec<(String, String)>,
+    /// The method as the emulator reports it (MariaDB's Physical is a Snapshot).
+    pub method: String,
+    /// `FullBackup` or `IncrementalBackup`.
+    pub backup_type: String,
+    /// The databases, if a database-level backup.
+    pub db_names: Vec<String>,
+}
+
+/// A backup job and, once finished, its backup set.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Job {
+    /// `BackupJobId`.
+    pub id: u64,
+    /// The instance.
+    pub instance: String,
+    /// When it was created (ms).
+    pub created_ms: i64,
+    /// How long it runs (ms).
+    pub duration_ms: i64,
+    /// What it does.
+    pub spec: JobSpec,
+}
+
+/// The stages of a job, as `BackupStatus` spells them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stage {
+    /// Queued.
+    NoStart,
+    /// Getting ready.
+    Preparing,
+    /// Copying data.
+    Uploading,
+    /// Done: the backup set exists.
+    Finished,
+}
+
+impl Stage {
+    /// The API's spelling.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Stage::NoStart => "NoStart",
+            Stage::Preparing => "Preparing",
+            Stage::Uploading => "Uploading",
+            Stage::Finished => "Finished",
+        }
+    }
+}
+
+impl Job {
+    /// The stage and the percentage done at `now_ms`.
+    pub fn progress(&self, now_ms: i64) -> (Stage, u8) {
+        let elapsed = (now_ms - self.created_ms).max(0);
+        if self.duration_ms <= 0 || elapsed >= self.duration_ms {
+            return (Stage::Finished, 100);
+        }
+        let permille = elapsed * 1000 / self.duration_ms;
+        let stage = match permille {
+            0..100 => Stage::NoStart,
+            100..300 => Stage::Preparing,
+            _ => Stage::Uploading,
+        };
+        let pct = u8::try_from((permille / 10).min(99)).unwrap_or(99);
+        (stage, pct)
+    }
+
+    /// The backup set this job produces.
+    pub fn backup_id(&self) -> u64 {
+        self.id + 1_000_000_000
+    }
+}
+
+/// The jobs of every instance.
+#[derive(Debug, Default)]
+pub struct Jobs {
+    next_id: u64,
+    /// Every job ever created, oldest first.
+    pub all: Vec<Job>,
+}
+
+impl Jobs {
+    /// Adds a job and returns its id.
+    pub fn push(
+        &mut self,
+        instance: &str,
+        created_ms: i64,
+        duration_ms: i64,
+        spec: JobSpec,
+    ) -> u64 {
+        if self.next_id == 0 {
+            self.next_id = 5_073_731;
+        }
+        let id = self.next_id;
+        self.next_id += 1;
+        self.all.push(Job {
+            id,
+            instance: instance.to_owned(),
+            created_ms,
+            duration_ms,
+            spec,
+        });
+        id
+    }
+}
+
+/// Everything the handlers share.
+pub struct State {
+    /// The instances.
+    pub fleet: Fleet,
+    /// The keys, by id.
+    pub keys: HashMap<String, AccessKey>,
+    /// The clock.
+    pub clock: Arc<dyn Clock>,
+    /// How long a backup job runs.
+    pub job_ms: i64,
+    /// The jobs.
+    jobs: Mutex<Jobs>,
+    /// Nonces seen, with when they were seen (ms), by (key id, nonce).
+    nonces: Mutex<HashMap<(String, String), i64>>,
+    requests: AtomicU64,
+    seed: u64,
+}
+
+/// The timestamp window and the nonce memory: 15 minutes.
+pub const WINDOW_SECS: u64 = 15 * 60;
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    // A handler that panicked cannot leave these tables half-written: recover the data.
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+impl State {
+    /// A fresh state.
+    pub fn new(fleet: Fleet, keys: Vec<AccessKey>, clock: Arc<dyn Clock>, job_ms: i64) -> State {
+        let mut seed = [0u8; 8];
+        // Without randomness request ids are still unique (the counter); only less random-looking.
+        let _ = getrandom::fill(&mut seed);
+        State {
+            fleet,
+            keys: keys.into_iter().map(|k| (k.id.clone(), k)).collect(),
+            clock,
+            job_ms,
+            jobs: Mutex::new(Jobs::default()),
+            nonces: Mutex::new(HashMap::new()),
+            requests: AtomicU64::new(0),
+            seed: u64::from_le_bytes(seed),
+        }
+    }
+
+    /// A new request id, shaped like the service's (`2C125605-266F-41CA-8AC5-3A643D4F42C5`).
+    pub fn request_id(&self) -> String {
+        rds_backup_core::report::request_id(
+            self.seed,
+            self.requests.fetch_add(1, Ordering::Relaxed),
+        )
+    }
+
+    /// Records a nonce; false if it was seen within the window.
+    pub fn fresh_nonce(&self, key_id: &str, nonce: &str) -> bool {
+        let now = self.clock.now_ms();
+        let window = i64::try_from(WINDOW_SECS * 1000).unwrap_or(i64::MAX);
+        let mut seen = lock(&self.nonces);
+        if seen.len() > 10_000 {
+            seen.retain(|_, t| now - *t <= window);
+        }
+        match seen.get(&(key_id.to_owned(), nonce.to_owned())) {
+            Some(t) if now - *t <= window => false,
+            _ => {
+                seen.insert((key_id.to_owned(), nonce.to_owned()), now);
+                true
+            }
+        }
+    }
+
+    /// The jobs table, locked.
+    pub fn jobs(&self) -> MutexGuard<'_, Jobs> {
+        lock(&self.jobs)
+    }
+}

@@ -1,0 +1,96 @@
+//! The `rds-emulator` binary as a user starts it: a free port, a fleet file, keys,
+//! the "listening on" line, and a clean exit on SIGTERM.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use rds_backup_core::sign::{Call, Method, RDS_VERSION, SignatureVersion, sign};
+use rds_backup_core::{Credentials, Endpoint, UtcTime};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Command, Stdio};
+
+fn now() -> UtcTime {
+    UtcTime::from_unix(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs() as i64,
+    )
+}
+
+#[test]
+fn starts_on_a_free_port_with_a_fleet_file_and_stops_on_sigterm() {
+    let dir = std::env::temp_dir().join(format!("rds-emulator-bin-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let fleet = dir.join("fleet.json");
+    std::fs::write(
+        &fleet,
+        r#"{"Instances":[{"DBInstanceId":"rm-file-1","RegionId":"eu-central-1","Engine":"PostgreSQL","DBInstanceStorageType":"cloud_essd","Databases":[{"DBName":"app"}]}]}"#,
+    )
+    .unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_rds-emulator"))
+        .args(["--listen", "127.0.0.1:0", "--fleet"])
+        .arg(&fleet)
+        .args(["--access-key", "k1:s1"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let addr = line
+        .trim()
+        .strip_prefix("listening on http://")
+        .unwrap_or_else(|| panic!("first line: {line:?}"))
+        .to_owned();
+
+    let call = Call {
+        action: "DescribeDBInstances".into(),
+        version: RDS_VERSION.into(),
+        params: vec![("RegionId".into(), "eu-central-1".into())],
+        method: Method::Post,
+        endpoint: Endpoint::parse_override(&format!("http://{addr}")).unwrap(),
+        time: now(),
+        nonce: "n-binary-1".into(),
+    };
+    let raw = sign(&call, &Credentials::new("k1", "s1"), SignatureVersion::V3)
+        .request
+        .to_http();
+    let raw = raw.replacen("\r\n\r\n", "\r\nconnection: close\r\n\r\n", 1);
+    let mut s = TcpStream::connect(&addr).unwrap();
+    s.write_all(raw.as_bytes()).unwrap();
+    let mut reply = String::new();
+    s.read_to_string(&mut reply).unwrap();
+    assert!(reply.starts_with("HTTP/1.1 200"), "{reply}");
+    assert!(reply.contains("\"DBInstanceId\":\"rm-file-1\""), "{reply}");
+
+    let status = Command::new("kill")
+        .arg(child.id().to_string())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let exit = child.wait().unwrap();
+    assert!(exit.success(), "exit status {exit:?}");
+}
+
+#[test]
+fn a_bad_fleet_file_stops_start_up_with_a_clear_message() {
+    let dir = std::env::temp_dir().join(format!("rds-emulator-bad-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let fleet = dir.join("fleet.json");
+    std::fs::write(&fleet, r#"{"Instances":[{"DBInstanceId":"rm-1a","RegionId":"cn-hangzhou","Engine":"MySQL","DBInstanceStorageType":"local_ssd","LockMode":"Locked"}]}"#).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_rds-emulator"))
+        .args(["--listen", "127.0.0.1:0", "--fleet"])
+        .arg(&fleet)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("LockMode 'Locked'"), "{err}");
+    let out = Command::new(env!("CARGO_BIN_EXE_rds-emulator"))
+        .args(["--access-key", "nosecret"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
