@@ -53,6 +53,7 @@ impl Emulator {
             keys: test_keys(),
             clock: std::sync::Arc::new(clock.clone()),
             job_ms: JOB_MS,
+            check_replay: true,
         };
         let state = config.into_state();
         let (tx_addr, rx_addr) = std::sync::mpsc::channel();
@@ -333,4 +334,339 @@ pub fn run_client(
             String::from_utf8_lossy(&out.stderr)
         )
     })
+}
+
+/// One request as an upstream received it.
+#[derive(Clone, Debug)]
+pub struct Recorded {
+    pub method: String,
+    pub target: String,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl Recorded {
+    pub fn path(&self) -> &str {
+        self.target
+            .split_once('?')
+            .map_or(self.target.as_str(), |(p, _)| p)
+    }
+
+    pub fn query(&self) -> &str {
+        self.target.split_once('?').map_or("", |(_, q)| q)
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The action, from `x-acs-action` (V3) or `Action` (V2).
+    pub fn action(&self) -> String {
+        self.header("x-acs-action")
+            .map(str::to_owned)
+            .unwrap_or_else(|| {
+                rds_backup_core::encode::parse_pairs(self.query())
+                    .unwrap_or_default()
+                    .into_iter()
+                    .find(|(k, _)| k == "Action")
+                    .map(|(_, v)| v)
+                    .unwrap_or_default()
+            })
+    }
+}
+
+/// What a fake upstream does with a request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Behaviour {
+    /// Pass it to the emulator and its answer back.
+    Forward,
+    /// Never answer.
+    Hang,
+    /// Answer 503 with an HTML page (a load balancer's error).
+    Html503,
+    /// Answer 500 with the service's JSON error.
+    Json500,
+}
+
+/// A recording upstream in front of an emulator: counts and keeps every request, and
+/// forwards it, or misbehaves for chosen actions.
+pub struct FakeUpstream {
+    pub addr: SocketAddr,
+    pub seen: std::sync::Arc<std::sync::Mutex<Vec<Recorded>>>,
+    rules: std::sync::Arc<std::sync::Mutex<Vec<(String, Behaviour)>>>,
+}
+
+fn read_request(s: &mut TcpStream) -> Option<(Vec<u8>, Recorded)> {
+    let mut buf = Vec::new();
+    let mut byte = [0u8; 1];
+    while !buf.ends_with(b"\r\n\r\n") {
+        if s.read(&mut byte).ok()? == 0 {
+            return None;
+        }
+        buf.push(byte[0]);
+    }
+    let head = String::from_utf8_lossy(&buf).into_owned();
+    let mut lines = head.split("\r\n");
+    let first = lines.next()?.to_owned();
+    let mut parts = first.split(' ');
+    let method = parts.next()?.to_owned();
+    let target = parts.next()?.to_owned();
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_owned()))
+        .collect();
+    let len = headers
+        .iter()
+        .find(|(k, _)| k == "content-length")
+        .and_then(|(_, v)| v.parse().ok())
+        .unwrap_or(0usize);
+    let mut body = vec![0u8; len];
+    s.read_exact(&mut body).ok()?;
+    let mut raw = buf;
+    raw.extend_from_slice(&body);
+    Some((
+        raw,
+        Recorded {
+            method,
+            target,
+            headers,
+            body,
+        },
+    ))
+}
+
+impl FakeUpstream {
+    /// Forwards to `emulator` unless told otherwise.
+    pub fn start(emulator: SocketAddr) -> FakeUpstream {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let rules: std::sync::Arc<std::sync::Mutex<Vec<(String, Behaviour)>>> =
+            std::sync::Arc::default();
+        let (seen2, rules2) = (seen.clone(), rules.clone());
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(mut s) = stream else { continue };
+                let (seen, rules) = (seen2.clone(), rules2.clone());
+                std::thread::spawn(move || {
+                    if let Some((raw, rec)) = read_request(&mut s) {
+                        let action = rec.action();
+                        seen.lock().unwrap().push(rec);
+                        let behaviour = rules
+                            .lock()
+                            .unwrap()
+                            .iter()
+                            .find(|(a, _)| *a == action || a == "*")
+                            .map_or(Behaviour::Forward, |(_, b)| *b);
+                        let answer: Vec<u8> = match behaviour {
+                            Behaviour::Hang => {
+                                std::thread::sleep(Duration::from_secs(30));
+                                return;
+                            }
+                            Behaviour::Html503 => b"HTTP/1.1 503 Service Unavailable\r\ncontent-type: text/html\r\ncontent-length: 21\r\nconnection: close\r\n\r\n<h1>Try again</h1>\r\n\r\n".to_vec(),
+                            Behaviour::Json500 => {
+                                let body = r#"{"Code":"InternalError","Message":"The request processing has failed due to some unknown error.","RequestId":"upstream-500"}"#;
+                                format!("HTTP/1.1 500 Internal Server Error\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}", body.len()).into_bytes()
+                            }
+                            Behaviour::Forward => {
+                                let text = String::from_utf8_lossy(&raw).into_owned();
+                                let reply = send_raw(emulator, &text);
+                                let mut out = format!("HTTP/1.1 {} X\r\n", reply.status);
+                                for (k, v) in reply.headers.iter().filter(|(k, _)| k != "connection" && k != "content-length" && k != "transfer-encoding") {
+                                    out.push_str(&format!("{k}: {v}\r\n"));
+                                }
+                                out.push_str(&format!("content-length: {}\r\nconnection: close\r\n\r\n{}", reply.body.len(), reply.body));
+                                out.into_bytes()
+                            }
+                        };
+                        let _ = s.write_all(&answer);
+                    }
+                });
+            }
+        });
+        FakeUpstream { addr, seen, rules }
+    }
+
+    /// Makes `action` (or `*`) behave this way from now on.
+    pub fn on(&self, action: &str, behaviour: Behaviour) {
+        self.rules
+            .lock()
+            .unwrap()
+            .insert(0, (action.to_owned(), behaviour));
+    }
+
+    /// The requests received so far.
+    pub fn seen(&self) -> Vec<Recorded> {
+        self.seen.lock().unwrap().clone()
+    }
+
+    /// How many requests for `action` arrived.
+    pub fn count(&self, action: &str) -> usize {
+        self.seen().iter().filter(|r| r.action() == action).count()
+    }
+
+    pub fn endpoint(&self) -> Endpoint {
+        Endpoint::parse_override(&format!("http://{}", self.addr)).unwrap()
+    }
+}
+
+/// A `Write` into a shared buffer (to read an audit log or log lines back).
+#[derive(Clone, Default)]
+pub struct SharedBuf(pub std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl SharedBuf {
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
+    }
+}
+
+impl Write for SharedBuf {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// A proxy serving on a free port of 127.0.0.1 until dropped.
+pub struct Proxy {
+    pub addr: SocketAddr,
+    pub audit: SharedBuf,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+/// How to set up a proxy for a test.
+pub struct ProxySetup {
+    pub upstream: Endpoint,
+    pub credentials: Credentials,
+    pub timeout: Duration,
+    pub tokens: Option<std::collections::HashMap<String, String>>,
+    pub policies: Option<&'static str>,
+    pub allow_origins: Vec<String>,
+    pub dist: Option<PathBuf>,
+}
+
+impl ProxySetup {
+    pub fn new(upstream: Endpoint) -> ProxySetup {
+        ProxySetup {
+            upstream,
+            credentials: test_creds(),
+            timeout: Duration::from_secs(5),
+            tokens: None,
+            policies: None,
+            allow_origins: Vec::new(),
+            dist: None,
+        }
+    }
+}
+
+impl Proxy {
+    pub fn start(setup: ProxySetup) -> Proxy {
+        use rds_backup_proxy::access::{Access, AuditLog, read_policies};
+        use rds_backup_proxy::upstream::{Target, Upstream};
+        let audit = SharedBuf::default();
+        let upstream = Upstream::new(
+            Target::Fixed(setup.upstream),
+            setup.credentials,
+            setup.timeout,
+        )
+        .unwrap();
+        let access = Access {
+            tokens: setup.tokens,
+            policies: setup.policies.map(|p| read_policies(p).unwrap()),
+        };
+        let mut app = rds_backup_proxy::App::new(
+            upstream,
+            access,
+            AuditLog::new(Box::new(audit.clone())),
+            rds_backup_proxy::Mode::Live,
+            vec!["cn-hangzhou".into()],
+        );
+        app.allow_origins = setup.allow_origins;
+        app.dist = setup.dist;
+        let router = rds_backup_proxy::router(std::sync::Arc::new(app));
+        let (tx_addr, rx_addr) = std::sync::mpsc::channel();
+        let (tx_stop, rx_stop) = tokio::sync::oneshot::channel::<()>();
+        let thread = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+                .unwrap();
+            rt.block_on(async move {
+                let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+                tx_addr.send(listener.local_addr().unwrap()).unwrap();
+                axum_serve(listener, router, async {
+                    let _ = rx_stop.await;
+                })
+                .await;
+            });
+        });
+        let addr = rx_addr.recv_timeout(Duration::from_secs(10)).unwrap();
+        Proxy {
+            addr,
+            audit,
+            shutdown: Some(tx_stop),
+            thread: Some(thread),
+        }
+    }
+
+    /// Sends a request with these headers and body.
+    pub fn request(
+        &self,
+        method: &str,
+        target: &str,
+        headers: &[(&str, &str)],
+        body: &str,
+    ) -> Reply {
+        let mut text = format!("{method} {target} HTTP/1.1\r\nhost: {}\r\n", self.addr);
+        for (k, v) in headers {
+            text.push_str(&format!("{k}: {v}\r\n"));
+        }
+        text.push_str(&format!("content-length: {}\r\n\r\n{body}", body.len()));
+        send_raw(self.addr, &text)
+    }
+
+    /// `POST /api/backups` with a JSON body.
+    pub fn post_backup(&self, body: &str) -> Reply {
+        self.request(
+            "POST",
+            "/api/backups",
+            &[("content-type", "application/json")],
+            body,
+        )
+    }
+
+    pub fn get(&self, target: &str) -> Reply {
+        self.request("GET", target, &[], "")
+    }
+}
+
+async fn axum_serve(
+    listener: tokio::net::TcpListener,
+    router: axum::Router,
+    stop: impl std::future::Future<Output = ()> + Send + 'static,
+) {
+    axum::serve(listener, router)
+        .with_graceful_shutdown(stop)
+        .await
+        .unwrap();
+}
+
+impl Drop for Proxy {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
 }

@@ -38,6 +38,14 @@ pub enum Error {
         /// Why.
         source: std::io::Error,
     },
+    /// A profile was named but there is no config file.
+    #[error("profile '{name}' was asked for, but {path} does not exist")]
+    NoConfigFile {
+        /// The profile.
+        name: String,
+        /// Where the file was looked for.
+        path: PathBuf,
+    },
     /// The config file is not what the aliyun CLI writes.
     #[error("{path} is not an aliyun CLI config file: {message}")]
     Parse {
@@ -208,6 +216,12 @@ pub fn load(
 ) -> Result<Loaded, Error> {
     if let Some(name) = profile {
         let path = config_path.ok_or(Error::NotConfigured)?;
+        if !path.exists() {
+            return Err(Error::NoConfigFile {
+                name: name.to_owned(),
+                path: path.to_owned(),
+            });
+        }
         return from_profile(path, Some(name));
     }
     if let Some(loaded) = from_env(&get_env)? {

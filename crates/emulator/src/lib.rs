@@ -33,6 +33,8 @@ pub struct Config {
     pub clock: Arc<dyn Clock>,
     /// How long a backup job runs, in milliseconds.
     pub job_ms: i64,
+    /// Refuse replayed nonces (turn off only to replay one signed request in a load benchmark).
+    pub check_replay: bool,
 }
 
 impl Default for Config {
@@ -42,6 +44,7 @@ impl Default for Config {
             keys: Vec::new(),
             clock: Arc::new(SystemClock),
             job_ms: DEFAULT_JOB_MS,
+            check_replay: true,
         }
     }
 }
@@ -64,7 +67,9 @@ impl Config {
         } else {
             self.keys
         };
-        Arc::new(State::new(self.fleet, keys, self.clock, self.job_ms))
+        let mut state = State::new(self.fleet, keys, self.clock, self.job_ms);
+        state.check_replay = self.check_replay;
+        Arc::new(state)
     }
 }
 

@@ -25,6 +25,10 @@ struct Args {
     /// How long a backup job takes, in seconds.
     #[arg(long, default_value_t = 4.0)]
     job_seconds: f64,
+    /// Accept a replayed nonce, so a load generator can repeat one signed request.
+    /// For load benchmarks only: it turns off replay protection.
+    #[arg(long)]
+    bench_allow_replay: bool,
 }
 
 const AFTER_HELP: &str = "\
@@ -103,6 +107,7 @@ async fn main() -> ExitCode {
         keys,
         // Bounded above: the cast cannot overflow.
         job_ms: (args.job_seconds * 1000.0).round() as i64,
+        check_replay: !args.bench_allow_replay,
         ..Config::default()
     };
     let listener = match tokio::net::TcpListener::bind(&args.listen).await {
@@ -113,6 +118,11 @@ async fn main() -> ExitCode {
         Ok(a) => a,
         Err(e) => return fail(e.to_string()),
     };
+    if args.bench_allow_replay {
+        eprintln!(
+            "rds-emulator: replay protection is OFF (--bench-allow-replay): for load benchmarks only"
+        );
+    }
     if demo {
         eprintln!("rds-emulator: accepting the demo key {DEMO_KEY_ID} (its secret is in --help)");
     }

@@ -1,0 +1,177 @@
+//! Calls to RDS: signed with V3 by core, sent once (never retried), answered as
+//! the service's status and JSON, or a clear proxy error.
+
+use crate::error::ProxyError;
+use rds_backup_core::sign::{Call, Method, RDS_VERSION, SignatureVersion, sign};
+use rds_backup_core::{Credentials, Endpoint, Region, UtcTime};
+use serde_json::Value;
+use std::time::Duration;
+
+/// Where calls go: the region's official endpoint, or one fixed endpoint (an emulator, a test).
+#[derive(Clone, Debug)]
+pub enum Target {
+    /// `Endpoint::for_region` of the request's region.
+    Regional,
+    /// Every call to this endpoint.
+    Fixed(Endpoint),
+}
+
+/// A successful (2xx, JSON) answer.
+#[derive(Clone, Debug)]
+pub struct Reply {
+    /// The HTTP status.
+    pub status: u16,
+    /// The JSON body.
+    pub body: Value,
+}
+
+impl Reply {
+    /// The service's `RequestId`.
+    pub fn request_id(&self) -> Option<&str> {
+        self.body["RequestId"].as_str()
+    }
+}
+
+/// The signing client.
+pub struct Upstream {
+    client: reqwest::Client,
+    target: Target,
+    credentials: Credentials,
+    timeout: Duration,
+    nonces: Nonces,
+}
+
+/// Nonces: SHA-256 of a random per-process key and a counter, so every call gets a
+/// unique, unguessable nonce without a system call per request.
+struct Nonces {
+    key: [u8; 32],
+    counter: std::sync::atomic::AtomicU64,
+}
+
+impl Nonces {
+    fn new() -> Nonces {
+        let mut key = [0u8; 32];
+        // If the OS has no randomness, the start time still makes the sequence unique per run.
+        if getrandom::fill(&mut key).is_err() {
+            let t = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_nanos());
+            key[..16].copy_from_slice(&t.to_le_bytes());
+        }
+        Nonces {
+            key,
+            counter: std::sync::atomic::AtomicU64::new(0),
+        }
+    }
+
+    fn next(&self) -> String {
+        use sha2::Digest;
+        let n = self
+            .counter
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let digest = sha2::Sha256::new()
+            .chain_update(self.key)
+            .chain_update(n.to_le_bytes())
+            .finalize();
+        hex::encode(&digest[..16])
+    }
+}
+
+fn now() -> UtcTime {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
+    UtcTime::from_unix(secs)
+}
+
+impl Upstream {
+    /// A client for `target`, signing with `credentials`, giving up after `timeout`
+    /// (to connect, and for the whole answer).
+    pub fn new(
+        target: Target,
+        credentials: Credentials,
+        timeout: Duration,
+    ) -> Result<Upstream, String> {
+        let client = reqwest::Client::builder()
+            .connect_timeout(timeout)
+            .timeout(timeout)
+            .redirect(reqwest::redirect::Policy::none())
+            .user_agent(concat!("rds-backup-proxy/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| format!("cannot build the HTTP client: {e}"))?;
+        Ok(Upstream {
+            client,
+            target,
+            credentials,
+            timeout,
+            nonces: Nonces::new(),
+        })
+    }
+
+    /// The endpoint a region's calls go to.
+    pub fn endpoint(&self, region: &Region) -> Endpoint {
+        match &self.target {
+            Target::Regional => Endpoint::for_region(region),
+            Target::Fixed(e) => e.clone(),
+        }
+    }
+
+    /// The call that would be signed (for tests and the preview comparison).
+    pub fn call_for(&self, region: &Region, action: &str, params: Vec<(String, String)>) -> Call {
+        Call {
+            action: action.into(),
+            version: RDS_VERSION.into(),
+            params,
+            method: Method::Post,
+            endpoint: self.endpoint(region),
+            time: now(),
+            nonce: self.nonces.next(),
+        }
+    }
+
+    /// Signs and sends one call, once. A 2xx JSON answer is `Ok`; a JSON error answer is
+    /// `ProxyError::Upstream` with the service's status and body; anything else is a proxy error.
+    pub async fn call(
+        &self,
+        region: &Region,
+        action: &str,
+        params: Vec<(String, String)>,
+    ) -> Result<Reply, ProxyError> {
+        let call = self.call_for(region, action, params);
+        let signed = sign(&call, &self.credentials, SignatureVersion::V3);
+        let wire = &signed.request;
+        let mut req = self.client.post(wire.url());
+        for (k, v) in wire.headers.iter().filter(|(k, _)| k != "host") {
+            req = req.header(k.as_str(), v.as_str());
+        }
+        let secs = self.timeout.as_secs();
+        let response = req.send().await.map_err(|e| classify(&e, secs))?;
+        let status = response.status().as_u16();
+        let content_type = response
+            .headers()
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("no content type")
+            .to_owned();
+        let bytes = response.bytes().await.map_err(|e| classify(&e, secs))?;
+        let body: Value =
+            serde_json::from_slice(&bytes).map_err(|_| ProxyError::UpstreamNotJson {
+                status,
+                content_type,
+            })?;
+        if (200..300).contains(&status) {
+            Ok(Reply { status, body })
+        } else {
+            Err(ProxyError::Upstream { status, body })
+        }
+    }
+}
+
+fn classify(e: &reqwest::Error, secs: u64) -> ProxyError {
+    if e.is_timeout() {
+        ProxyError::UpstreamTimeout(secs)
+    } else {
+        // reqwest's message names the URL (no credentials in it: they travel in headers).
+        ProxyError::UpstreamUnreachable(e.to_string())
+    }
+}

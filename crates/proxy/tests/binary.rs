@@ -1,0 +1,94 @@
+//! The `rds-backup-proxy` binary as the run command starts it: no credentials, so demo
+//! mode with the embedded emulator; the URL printed; a backup through the API; SIGTERM.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Command, Stdio};
+
+fn http(addr: &str, method: &str, path: &str, body: &str) -> (u16, String) {
+    let mut s = TcpStream::connect(addr).unwrap();
+    let req = format!(
+        "{method} {path} HTTP/1.1\r\nhost: {addr}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    s.write_all(req.as_bytes()).unwrap();
+    let mut out = String::new();
+    s.read_to_string(&mut out).unwrap();
+    let status = out
+        .split(' ')
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    let body = out
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_owned())
+        .unwrap_or_default();
+    (status, body)
+}
+
+#[test]
+fn without_credentials_it_runs_the_demo_and_prints_the_url() {
+    let home = std::env::temp_dir().join(format!("rds-proxy-home-{}", std::process::id()));
+    std::fs::create_dir_all(&home).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_rds-backup-proxy"))
+        .args(["--listen", "127.0.0.1:0", "--dist", "/nonexistent-dist"])
+        .env("HOME", &home)
+        .env_remove("ALIBABA_CLOUD_ACCESS_KEY_ID")
+        .env_remove("ALIBABA_CLOUD_ACCESS_KEY_SECRET")
+        .env_remove("ALIBABA_CLOUD_SECURITY_TOKEN")
+        .env_remove("ALIBABA_CLOUD_PROFILE")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = line
+        .trim()
+        .strip_prefix("console: http://")
+        .unwrap_or_else(|| panic!("first line: {line:?}"));
+    let addr = url.trim_end_matches('/').to_owned();
+
+    let (status, config) = http(&addr, "GET", "/api/config", "");
+    assert_eq!(status, 200);
+    assert!(
+        config.contains(r#""mode":"demo""#)
+            && config.contains("Demo mode: requests go to a local emulator"),
+        "{config}"
+    );
+    let (status, page) = http(&addr, "GET", "/", "");
+    assert_eq!(status, 200);
+    assert!(page.contains("has not been built"), "{page}");
+    let (status, reply) = http(
+        &addr,
+        "POST",
+        "/api/backups",
+        r#"{"RegionId":"cn-hangzhou","DBInstanceId":"rm-demo-mariadb-cloud","BackupMethod":"Physical"}"#,
+    );
+    assert_eq!(status, 200, "{reply}");
+    assert!(reply.contains("BackupJobId"), "{reply}");
+
+    assert!(
+        Command::new("kill")
+            .arg(child.id().to_string())
+            .status()
+            .unwrap()
+            .success()
+    );
+    let exit = child.wait().unwrap();
+    assert!(exit.success(), "{exit:?}");
+}
+
+#[test]
+fn a_named_profile_that_does_not_exist_stops_start_up() {
+    let out = Command::new(env!("CARGO_BIN_EXE_rds-backup-proxy"))
+        .args(["--listen", "127.0.0.1:0", "--profile", "nope"])
+        .env("HOME", "/nonexistent-home")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("nope"));
+}
