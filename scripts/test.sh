@@ -13,6 +13,16 @@ rustup show active-toolchain >/dev/null 2>&1 || rustup toolchain install
 rustup target list --installed | grep -qx wasm32-unknown-unknown \
   || rustup target add wasm32-unknown-unknown
 
+step "Debian tools the tests use (php -l, gofmt; skipped when present)"
+missing=()
+command -v php >/dev/null || missing+=(php-cli)
+command -v gofmt >/dev/null || missing+=(golang-go)
+if [ ${#missing[@]} -gt 0 ]; then
+  SUDO=; [ "$(id -u)" -eq 0 ] || SUDO=sudo
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
 step "official SDK test peers (pinned; skipped when up to date)"
 bash tests/sdk/setup.sh
 

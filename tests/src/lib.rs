@@ -26,6 +26,8 @@ pub const JOB_MS: i64 = 10_000;
 pub struct Emulator {
     pub addr: SocketAddr,
     pub clock: ManualClock,
+    /// The emulator's memory, to check what a call created.
+    pub state: std::sync::Arc<rds_backup_emulator::State>,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     thread: Option<std::thread::JoinHandle<()>>,
 }
@@ -56,6 +58,7 @@ impl Emulator {
             check_replay: true,
         };
         let state = config.into_state();
+        let shared = state.clone();
         let (tx_addr, rx_addr) = std::sync::mpsc::channel();
         let (tx_stop, rx_stop) = tokio::sync::oneshot::channel::<()>();
         let thread = std::thread::spawn(move || {
@@ -78,6 +81,7 @@ impl Emulator {
         Emulator {
             addr,
             clock,
+            state: shared,
             shutdown: Some(tx_stop),
             thread: Some(thread),
         }

@@ -2,6 +2,7 @@
 #![forbid(unsafe_code)]
 
 mod commands;
+mod snippets;
 mod wire;
 
 use clap::{Parser, Subcommand};
@@ -21,6 +22,9 @@ Examples:
 
   # The same request without credentials, signature shown as a placeholder
   rds-backup preview --region cn-hangzhou < request.json
+
+  # The same request as Python code for the official SDK
+  rds-backup snippet --lang python --region cn-hangzhou < request.json
 
   # Reproduce a signature exactly (e.g. to debug SignatureDoesNotMatch)
   rds-backup sign --v2 --endpoint http://127.0.0.1:18080 --timestamp 2023-10-26T10:22:32Z --nonce abc --format json < request.json
@@ -64,6 +68,12 @@ enum Command {
     /// Print the request that `sign` would print, with placeholders for the key id and
     /// the signature: no credentials needed.
     Preview(wire::WireArgs),
+    /// Print the request (JSON on stdin) as code: the aliyun CLI, an official SDK (python,
+    /// node, typescript, java, go, php, csharp), curl to the proxy, or raw HTTP.
+    ///
+    /// Credentials are never written into a snippet: the SDKs read the default chain.
+    /// The SDK snippets honour ALIBABA_CLOUD_RDS_ENDPOINT (e.g. http://127.0.0.1:18080).
+    Snippet(snippets::SnippetArgs),
 }
 
 fn main() -> ExitCode {
@@ -73,6 +83,7 @@ fn main() -> ExitCode {
         Command::Options(args) => commands::options(&args),
         Command::Sign(args) => wire::sign(&args, &commands::read_stdin()),
         Command::Preview(args) => wire::preview(&args, &commands::read_stdin()),
+        Command::Snippet(args) => snippets::snippet(&args, &commands::read_stdin()),
     };
     outcome.print()
 }

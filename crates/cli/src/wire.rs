@@ -56,7 +56,7 @@ pub struct SignArgs {
     profile: Option<String>,
 }
 
-fn bad(field: &str, code: &str, message: impl Into<String>) -> Outcome {
+pub fn bad(field: &str, code: &str, message: impl Into<String>) -> Outcome {
     Outcome::of(
         &Report::refused(vec![ErrorItem {
             code: code.into(),
@@ -65,6 +65,28 @@ fn bad(field: &str, code: &str, message: impl Into<String>) -> Outcome {
         }]),
         2,
     )
+}
+
+/// The region: the flag, else `RegionId` in the input, else `ALIBABA_CLOUD_REGION_ID`,
+/// else the credential profile's region.
+pub fn resolve_region(
+    flag: Option<&str>,
+    input: &Input,
+    profile_region: Option<String>,
+) -> Result<Region, Outcome> {
+    let region = flag
+        .map(str::to_owned)
+        .or(input.region.clone())
+        .or_else(|| std::env::var(credentials::ENV_REGION).ok().filter(|r| !r.is_empty()))
+        .or(profile_region)
+        .ok_or_else(|| {
+            bad(
+                "RegionId",
+                "InvalidInput.Missing",
+                "a region is needed to pick the endpoint: --region, RegionId in the input, or ALIBABA_CLOUD_REGION_ID",
+            )
+        })?;
+    Region::new(&region).map_err(|e| bad("RegionId", "InvalidInput.Region", e.to_string()))
 }
 
 fn random_nonce() -> Result<String, String> {
@@ -97,20 +119,11 @@ fn build_call(
     let endpoint = match &args.endpoint {
         Some(e) => Endpoint::parse_override(e)
             .map_err(|e| bad("endpoint", "InvalidInput.Endpoint", e.to_string()))?,
-        None => {
-            let region = args
-                .region
-                .clone()
-                .or(input.region.clone())
-                .or_else(|| std::env::var(credentials::ENV_REGION).ok().filter(|r| !r.is_empty()))
-                .or(profile_region)
-                .ok_or_else(|| {
-                    bad("RegionId", "InvalidInput.Missing", "a region is needed to pick the endpoint: --region, RegionId in the input, or ALIBABA_CLOUD_REGION_ID (or --endpoint)")
-                })?;
-            let region = Region::new(&region)
-                .map_err(|e| bad("RegionId", "InvalidInput.Region", e.to_string()))?;
-            Endpoint::for_region(&region)
-        }
+        None => Endpoint::for_region(&resolve_region(
+            args.region.as_deref(),
+            input,
+            profile_region,
+        )?),
     };
     let time = match &args.timestamp {
         Some(t) => UtcTime::parse(t).ok_or_else(|| {

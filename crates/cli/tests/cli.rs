@@ -423,3 +423,55 @@ fn preview_needs_no_credentials_and_matches_sign() {
     assert!(url.starts_with("https://rds.aliyuncs.com/?BackupMethod=Physical"));
     assert!(err.contains("headers"), "V3 URL warning: {err}");
 }
+
+#[test]
+fn snippet_prints_each_language_and_refuses_what_check_refuses() {
+    let req = br#"{"Engine":"SQLServer","StorageType":"cloud_essd","RegionId":"cn-hangzhou","DBInstanceId":"rm-bp1mssql01","BackupMethod":"Physical","BackupType":"FullBackup","BackupStrategy":"instance"}"#;
+    for lang in [
+        "aliyun",
+        "python",
+        "node",
+        "typescript",
+        "java",
+        "go",
+        "php",
+        "csharp",
+        "curl",
+        "http",
+    ] {
+        let (code, out, err) = run_env(&["snippet", "--lang", lang], req, &[]);
+        assert_eq!(code, 0, "{lang}: {out}{err}");
+        assert!(
+            out.contains("Rule sqlserver-full-instance:"),
+            "{lang}: {out}"
+        );
+    }
+    let (code, out, _) = run_env(
+        &[
+            "snippet",
+            "--lang",
+            "aliyun",
+            "--profile",
+            "ops",
+            "--region",
+            "eu-central-1",
+        ],
+        req,
+        &[],
+    );
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("--region eu-central-1") && out.contains("--profile ops"),
+        "{out}"
+    );
+    let (code, out, _) = run_env(&["snippet", "--lang", "cobol"], req, &[]);
+    assert_eq!(code, 2);
+    assert!(out.contains("InvalidInput.UnknownValue"), "{out}");
+    let bad = br#"{"Engine":"SQLServer","StorageType":"cloud_essd","RegionId":"cn-hangzhou","DBInstanceId":"rm-bp1mssql01","BackupMethod":"Logical"}"#;
+    let (code, out, _) = run_env(&["snippet", "--lang", "python"], bad, &[]);
+    assert_eq!(code, 1);
+    assert!(out.contains("InvalidBackupMethod.ValueNotSupport"), "{out}");
+    let no_region = br#"{"Engine":"MariaDB","StorageType":"cloud_essd","DBInstanceId":"rm-1abc"}"#;
+    let (code, out, _) = run_env(&["snippet"], no_region, &[]);
+    assert_eq!(code, 2, "{out}");
+}

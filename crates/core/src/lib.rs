@@ -15,6 +15,7 @@ pub mod request;
 pub mod rules;
 pub mod secret;
 pub mod sign;
+pub mod snippet;
 pub mod time;
 pub mod verify;
 

@@ -1,0 +1,9 @@
+# Rule mysql-logical-db: MySQL logical backup of the databases in DBName (local disk).
+# Credentials: the aliyun CLI's own configuration (aliyun configure) or ALIBABA_CLOUD_* variables.
+aliyun rds CreateBackup \
+  --region cn-hangzhou \
+  --DBInstanceId rm-uf6wjk5xxxxxxx \
+  --DBName orders,users,audit_log \
+  --BackupStrategy db \
+  --BackupMethod Logical \
+  --BackupRetentionPeriod -1

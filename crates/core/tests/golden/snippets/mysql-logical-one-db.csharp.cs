@@ -1,0 +1,32 @@
+// Rule mysql-logical-db: MySQL logical backup of the databases in DBName (local disk).
+// dotnet add package AlibabaCloud.SDK.Rds20140815; dotnet add package Aliyun.Credentials
+// Credentials come from the default chain (ALIBABA_CLOUD_ACCESS_KEY_ID and
+// ALIBABA_CLOUD_ACCESS_KEY_SECRET, or ~/.aliyun/config.json), never from this file.
+using System;
+using AlibabaCloud.SDK.Rds20140815;
+using AlibabaCloud.SDK.Rds20140815.Models;
+
+var config = new AlibabaCloud.OpenApiClient.Models.Config
+{
+    Credential = new Aliyun.Credentials.Client(),
+    RegionId = "cn-hangzhou",
+};
+var endpoint = Environment.GetEnvironmentVariable("ALIBABA_CLOUD_RDS_ENDPOINT"); // optional, e.g. http://127.0.0.1:18080
+if (!string.IsNullOrEmpty(endpoint))
+{
+    var parts = endpoint.Split("://", 2);
+    config.Endpoint = parts.Length == 2 ? parts[1] : parts[0];
+    config.Protocol = parts.Length == 2 ? parts[0] : "https";
+}
+var client = new Client(config);
+
+var request = new CreateBackupRequest
+{
+    DBInstanceId = "rm-uf6wjk5xxxxxxx",
+    DBName = "orders",
+    BackupStrategy = "db",
+    BackupMethod = "Logical",
+    BackupRetentionPeriod = 30,
+};
+var response = client.CreateBackup(request);
+Console.WriteLine(response.Body.BackupJobId);

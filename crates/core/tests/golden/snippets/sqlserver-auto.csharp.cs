@@ -1,0 +1,30 @@
+// Rule sqlserver-auto: SQL Server physical backup, full or incremental as the service chooses.
+// dotnet add package AlibabaCloud.SDK.Rds20140815; dotnet add package Aliyun.Credentials
+// Credentials come from the default chain (ALIBABA_CLOUD_ACCESS_KEY_ID and
+// ALIBABA_CLOUD_ACCESS_KEY_SECRET, or ~/.aliyun/config.json), never from this file.
+using System;
+using AlibabaCloud.SDK.Rds20140815;
+using AlibabaCloud.SDK.Rds20140815.Models;
+
+var config = new AlibabaCloud.OpenApiClient.Models.Config
+{
+    Credential = new Aliyun.Credentials.Client(),
+    RegionId = "cn-hangzhou",
+};
+var endpoint = Environment.GetEnvironmentVariable("ALIBABA_CLOUD_RDS_ENDPOINT"); // optional, e.g. http://127.0.0.1:18080
+if (!string.IsNullOrEmpty(endpoint))
+{
+    var parts = endpoint.Split("://", 2);
+    config.Endpoint = parts.Length == 2 ? parts[1] : parts[0];
+    config.Protocol = parts.Length == 2 ? parts[0] : "https";
+}
+var client = new Client(config);
+
+var request = new CreateBackupRequest
+{
+    DBInstanceId = "rm-bp1mssql01",
+    BackupMethod = "Physical",
+    BackupType = "Auto",
+};
+var response = client.CreateBackup(request);
+Console.WriteLine(response.Body.BackupJobId);

@@ -1,0 +1,5 @@
+# Rule sqlserver-auto: SQL Server physical backup, full or incremental as the service chooses.
+# Through the signing proxy: it holds the credentials and checks the request again.
+curl -sS -X POST http://127.0.0.1:8080/api/backups \
+  -H 'content-type: application/json' \
+  --data-binary '{"RegionId":"cn-hangzhou","DBInstanceId":"rm-bp1mssql01","BackupMethod":"Physical","BackupType":"Auto"}'
