@@ -28,8 +28,55 @@ pub struct Emulator {
     pub clock: ManualClock,
     /// The emulator's memory, to check what a call created.
     pub state: std::sync::Arc<rds_backup_emulator::State>,
+    _server: ServerThread,
+}
+
+/// A router served on its own runtime thread, on a free port of 127.0.0.1, until dropped.
+pub struct ServerThread {
+    pub addr: SocketAddr,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl ServerThread {
+    pub fn spawn(router: axum::Router) -> ServerThread {
+        let (tx_addr, rx_addr) = std::sync::mpsc::channel();
+        let (tx_stop, rx_stop) = tokio::sync::oneshot::channel::<()>();
+        let thread = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+                .unwrap();
+            rt.block_on(async move {
+                let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+                tx_addr.send(listener.local_addr().unwrap()).unwrap();
+                axum::serve(listener, router)
+                    .with_graceful_shutdown(async {
+                        let _ = rx_stop.await;
+                    })
+                    .await
+                    .unwrap();
+            });
+        });
+        let addr = rx_addr.recv_timeout(Duration::from_secs(10)).unwrap();
+        ServerThread {
+            addr,
+            shutdown: Some(tx_stop),
+            thread: Some(thread),
+        }
+    }
+}
+
+impl Drop for ServerThread {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
 }
 
 pub fn test_keys() -> Vec<AccessKey> {
@@ -58,32 +105,12 @@ impl Emulator {
             check_replay: true,
         };
         let state = config.into_state();
-        let shared = state.clone();
-        let (tx_addr, rx_addr) = std::sync::mpsc::channel();
-        let (tx_stop, rx_stop) = tokio::sync::oneshot::channel::<()>();
-        let thread = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(2)
-                .enable_all()
-                .build()
-                .unwrap();
-            rt.block_on(async move {
-                let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-                tx_addr.send(listener.local_addr().unwrap()).unwrap();
-                rds_backup_emulator::serve(listener, state, async {
-                    let _ = rx_stop.await;
-                })
-                .await
-                .unwrap();
-            });
-        });
-        let addr = rx_addr.recv_timeout(Duration::from_secs(10)).unwrap();
+        let server = ServerThread::spawn(rds_backup_emulator::server::router(state.clone()));
         Emulator {
-            addr,
+            addr: server.addr,
             clock,
-            state: shared,
-            shutdown: Some(tx_stop),
-            thread: Some(thread),
+            state,
+            _server: server,
         }
     }
 
@@ -135,17 +162,6 @@ impl Emulator {
     /// One action with these parameters, signed V3 with the test key.
     pub fn rpc(&self, action: &str, params: &[(&str, &str)]) -> Reply {
         self.send(&self.call(action, params))
-    }
-}
-
-impl Drop for Emulator {
-    fn drop(&mut self) {
-        if let Some(tx) = self.shutdown.take() {
-            let _ = tx.send(());
-        }
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
     }
 }
 
@@ -542,8 +558,7 @@ impl Write for SharedBuf {
 pub struct Proxy {
     pub addr: SocketAddr,
     pub audit: SharedBuf,
-    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
-    thread: Option<std::thread::JoinHandle<()>>,
+    _server: ServerThread,
 }
 
 /// How to set up a proxy for a test.
@@ -595,30 +610,11 @@ impl Proxy {
         );
         app.allow_origins = setup.allow_origins;
         app.dist = setup.dist;
-        let router = rds_backup_proxy::router(std::sync::Arc::new(app));
-        let (tx_addr, rx_addr) = std::sync::mpsc::channel();
-        let (tx_stop, rx_stop) = tokio::sync::oneshot::channel::<()>();
-        let thread = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(2)
-                .enable_all()
-                .build()
-                .unwrap();
-            rt.block_on(async move {
-                let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-                tx_addr.send(listener.local_addr().unwrap()).unwrap();
-                axum_serve(listener, router, async {
-                    let _ = rx_stop.await;
-                })
-                .await;
-            });
-        });
-        let addr = rx_addr.recv_timeout(Duration::from_secs(10)).unwrap();
+        let server = ServerThread::spawn(rds_backup_proxy::router(std::sync::Arc::new(app)));
         Proxy {
-            addr,
+            addr: server.addr,
             audit,
-            shutdown: Some(tx_stop),
-            thread: Some(thread),
+            _server: server,
         }
     }
 
@@ -650,27 +646,5 @@ impl Proxy {
 
     pub fn get(&self, target: &str) -> Reply {
         self.request("GET", target, &[], "")
-    }
-}
-
-async fn axum_serve(
-    listener: tokio::net::TcpListener,
-    router: axum::Router,
-    stop: impl std::future::Future<Output = ()> + Send + 'static,
-) {
-    axum::serve(listener, router)
-        .with_graceful_shutdown(stop)
-        .await
-        .unwrap();
-}
-
-impl Drop for Proxy {
-    fn drop(&mut self) {
-        if let Some(tx) = self.shutdown.take() {
-            let _ = tx.send(());
-        }
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
     }
 }

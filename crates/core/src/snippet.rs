@@ -151,6 +151,27 @@ fn rule_line(req: &CreateBackup) -> String {
     format!("Rule {}: {}.", req.rule().id, req.rule().summary)
 }
 
+/// The opening comment of an SDK snippet: the rule, how to install, where credentials come from.
+fn header(comment: &str, req: &CreateBackup, install: &str) -> String {
+    format!(
+        "{c} {}\n{c} {install}\n{c} Credentials come from the default chain (ALIBABA_CLOUD_ACCESS_KEY_ID and\n{c} ALIBABA_CLOUD_ACCESS_KEY_SECRET, or ~/.aliyun/config.json), never from this file.",
+        rule_line(req),
+        c = comment
+    )
+}
+
+/// One line per parameter: `line(field, value)` with the value a number or a string `literal`.
+fn each_param(
+    req: &CreateBackup,
+    literal: fn(&str) -> String,
+    line: impl Fn(Field, String) -> String,
+) -> String {
+    params(req)
+        .into_iter()
+        .map(|(f, v)| line(f, if is_number(f) { v } else { literal(&v) }))
+        .collect()
+}
+
 /// How a parameter is typed in the SDKs: only the retention period is a number.
 fn is_number(field: Field) -> bool {
     field == Field::BackupRetentionPeriod
@@ -233,20 +254,11 @@ fn camel_field(f: Field) -> &'static str {
 }
 
 fn python(req: &CreateBackup, t: &Target) -> String {
-    let mut fields = String::new();
-    for (f, v) in params(req) {
-        let value = if is_number(f) {
-            v.clone()
-        } else {
-            python_str(&v)
-        };
-        let _ = writeln!(fields, "    {}={value},", python_field(f));
-    }
+    let fields = each_param(req, python_str, |f, v| {
+        format!("    {}={v},\n", python_field(f))
+    });
     format!(
-        r#"# {rule}
-# pip install alibabacloud_rds20140815 alibabacloud_credentials
-# Credentials come from the default chain (ALIBABA_CLOUD_ACCESS_KEY_ID and
-# ALIBABA_CLOUD_ACCESS_KEY_SECRET, or ~/.aliyun/config.json), never from this file.
+        r#"{header}
 import os
 
 from alibabacloud_credentials.client import Client as CredentialClient
@@ -266,18 +278,19 @@ request = rds_models.CreateBackupRequest(
 response = client.create_backup(request)
 print(response.body.backup_job_id)
 "#,
-        rule = rule_line(req),
+        header = header(
+            "#",
+            req,
+            "pip install alibabacloud_rds20140815 alibabacloud_credentials"
+        ),
         region = python_str(t.region.as_str()),
     )
 }
 
 fn js_fields(req: &CreateBackup) -> String {
-    let mut fields = String::new();
-    for (f, v) in params(req) {
-        let value = if is_number(f) { v.clone() } else { js_str(&v) };
-        let _ = writeln!(fields, "    {}: {value},", camel_field(f));
-    }
-    fields
+    each_param(req, js_str, |f, v| {
+        format!("    {}: {v},\n", camel_field(f))
+    })
 }
 
 const JS_ENDPOINT: &str = r#"  const endpoint = process.env.ALIBABA_CLOUD_RDS_ENDPOINT; // optional, e.g. http://127.0.0.1:18080
@@ -289,10 +302,7 @@ const JS_ENDPOINT: &str = r#"  const endpoint = process.env.ALIBABA_CLOUD_RDS_EN
 
 fn node(req: &CreateBackup, t: &Target) -> String {
     format!(
-        r#"// {rule}
-// npm install @alicloud/rds20140815 @alicloud/openapi-core @alicloud/credentials
-// Credentials come from the default chain (ALIBABA_CLOUD_ACCESS_KEY_ID and
-// ALIBABA_CLOUD_ACCESS_KEY_SECRET, or ~/.aliyun/config.json), never from this file.
+        r#"{header}
 const Rds = require('@alicloud/rds20140815');
 const {{ $OpenApiUtil }} = require('@alicloud/openapi-core');
 const Credential = require('@alicloud/credentials').default;
@@ -313,7 +323,11 @@ main().catch((err) => {{
   process.exit(1);
 }});
 "#,
-        rule = rule_line(req),
+        header = header(
+            "//",
+            req,
+            "npm install @alicloud/rds20140815 @alicloud/openapi-core @alicloud/credentials"
+        ),
         region = js_str(t.region.as_str()),
         endpoint = JS_ENDPOINT,
         fields = js_fields(req),
@@ -322,10 +336,7 @@ main().catch((err) => {{
 
 fn typescript(req: &CreateBackup, t: &Target) -> String {
     format!(
-        r#"// {rule}
-// npm install @alicloud/rds20140815 @alicloud/openapi-core @alicloud/credentials
-// Credentials come from the default chain (ALIBABA_CLOUD_ACCESS_KEY_ID and
-// ALIBABA_CLOUD_ACCESS_KEY_SECRET, or ~/.aliyun/config.json), never from this file.
+        r#"{header}
 import Rds, {{ CreateBackupRequest }} from '@alicloud/rds20140815';
 import {{ $OpenApiUtil }} from '@alicloud/openapi-core';
 import Credential from '@alicloud/credentials';
@@ -346,7 +357,11 @@ main().catch((err) => {{
   process.exit(1);
 }});
 "#,
-        rule = rule_line(req),
+        header = header(
+            "//",
+            req,
+            "npm install @alicloud/rds20140815 @alicloud/openapi-core @alicloud/credentials"
+        ),
         region = js_str(t.region.as_str()),
         endpoint = JS_ENDPOINT,
         fields = js_fields(req),
@@ -354,20 +369,11 @@ main().catch((err) => {{
 }
 
 fn java(req: &CreateBackup, t: &Target) -> String {
-    let mut setters = String::new();
-    for (f, v) in params(req) {
-        let value = if is_number(f) {
-            v.clone()
-        } else {
-            java_str(&v)
-        };
-        let _ = write!(setters, "\n            .set{}({value})", f.as_str());
-    }
+    let setters = each_param(req, java_str, |f, v| {
+        format!("\n            .set{}({v})", f.as_str())
+    });
     format!(
-        r#"// {rule}
-// Maven: com.aliyun:rds20140815 and com.aliyun:credentials-java.
-// Credentials come from the default chain (ALIBABA_CLOUD_ACCESS_KEY_ID and
-// ALIBABA_CLOUD_ACCESS_KEY_SECRET, or ~/.aliyun/config.json), never from this file.
+        r#"{header}
 import com.aliyun.rds20140815.Client;
 import com.aliyun.rds20140815.models.CreateBackupRequest;
 import com.aliyun.rds20140815.models.CreateBackupResponse;
@@ -392,7 +398,11 @@ public class CreateBackupSample {{
     }}
 }}
 "#,
-        rule = rule_line(req),
+        header = header(
+            "//",
+            req,
+            "Maven: com.aliyun:rds20140815 and com.aliyun:credentials-java."
+        ),
         region = java_str(t.region.as_str()),
     )
 }
@@ -414,10 +424,7 @@ fn go(req: &CreateBackup, t: &Target) -> String {
         );
     }
     format!(
-        r#"// {rule}
-// go get github.com/alibabacloud-go/rds-20140815/v16 github.com/aliyun/credentials-go
-// Credentials come from the default chain (ALIBABA_CLOUD_ACCESS_KEY_ID and
-// ALIBABA_CLOUD_ACCESS_KEY_SECRET, or ~/.aliyun/config.json), never from this file.
+        r#"{header}
 package main
 
 import (
@@ -459,23 +466,22 @@ func main() {{
 	fmt.Println(tea.StringValue(response.Body.BackupJobId))
 }}
 "#,
-        rule = rule_line(req),
+        header = header(
+            "//",
+            req,
+            "go get github.com/alibabacloud-go/rds-20140815/v16 github.com/aliyun/credentials-go"
+        ),
         region = go_str(t.region.as_str()),
     )
 }
 
 fn php(req: &CreateBackup, t: &Target) -> String {
-    let mut fields = String::new();
-    for (f, v) in params(req) {
-        let value = if is_number(f) { v.clone() } else { php_str(&v) };
-        let _ = writeln!(fields, "    '{}' => {value},", camel_field(f));
-    }
+    let fields = each_param(req, php_str, |f, v| {
+        format!("    '{}' => {v},\n", camel_field(f))
+    });
     format!(
         r#"<?php
-// {rule}
-// composer require alibabacloud/rds-20140815 alibabacloud/credentials
-// Credentials come from the default chain (ALIBABA_CLOUD_ACCESS_KEY_ID and
-// ALIBABA_CLOUD_ACCESS_KEY_SECRET, or ~/.aliyun/config.json), never from this file.
+{header}
 require __DIR__ . '/vendor/autoload.php';
 
 use AlibabaCloud\Credentials\Credential;
@@ -500,26 +506,19 @@ $request = new CreateBackupRequest([
 $response = $client->createBackup($request);
 echo $response->body->backupJobId, PHP_EOL;
 "#,
-        rule = rule_line(req),
+        header = header(
+            "//",
+            req,
+            "composer require alibabacloud/rds-20140815 alibabacloud/credentials"
+        ),
         region = php_str(t.region.as_str()),
     )
 }
 
 fn csharp(req: &CreateBackup, t: &Target) -> String {
-    let mut fields = String::new();
-    for (f, v) in params(req) {
-        let value = if is_number(f) {
-            v.clone()
-        } else {
-            java_str(&v)
-        };
-        let _ = writeln!(fields, "    {} = {value},", f.as_str());
-    }
+    let fields = each_param(req, java_str, |f, v| format!("    {} = {v},\n", f.as_str()));
     format!(
-        r#"// {rule}
-// dotnet add package AlibabaCloud.SDK.Rds20140815; dotnet add package Aliyun.Credentials
-// Credentials come from the default chain (ALIBABA_CLOUD_ACCESS_KEY_ID and
-// ALIBABA_CLOUD_ACCESS_KEY_SECRET, or ~/.aliyun/config.json), never from this file.
+        r#"{header}
 using System;
 using AlibabaCloud.SDK.Rds20140815;
 using AlibabaCloud.SDK.Rds20140815.Models;
@@ -544,7 +543,11 @@ var request = new CreateBackupRequest
 var response = client.CreateBackup(request);
 Console.WriteLine(response.Body.BackupJobId);
 "#,
-        rule = rule_line(req),
+        header = header(
+            "//",
+            req,
+            "dotnet add package AlibabaCloud.SDK.Rds20140815; dotnet add package Aliyun.Credentials"
+        ),
         region = java_str(t.region.as_str()),
     )
 }

@@ -63,6 +63,14 @@ fn user_of(app: &App, headers: &HeaderMap) -> Result<String> {
     )
 }
 
+/// A JSON answer, or the error with a fresh request id.
+fn json_or_error(app: &App, result: Result<Value>) -> Response {
+    match result {
+        Ok(v) => Json(v).into_response(),
+        Err(e) => Answered(e, app.request_id()).into_response(),
+    }
+}
+
 /// `GET /api/health`.
 pub async fn health() -> Json<Value> {
     Json(json!({"status": "ok"}))
@@ -267,11 +275,10 @@ pub async fn list_instances(
     headers: HeaderMap,
     RawQuery(q): RawQuery,
 ) -> Response {
-    let rid = app.request_id();
-    match list_instances_inner(&app, &headers, q.as_deref()).await {
-        Ok(v) => Json(v).into_response(),
-        Err(e) => Answered(e, rid).into_response(),
-    }
+    json_or_error(
+        &app,
+        list_instances_inner(&app, &headers, q.as_deref()).await,
+    )
 }
 
 async fn list_instances_inner(app: &App, headers: &HeaderMap, q: Option<&str>) -> Result<Value> {
@@ -315,7 +322,6 @@ pub async fn instance_detail(
     Path(id): Path<String>,
     RawQuery(q): RawQuery,
 ) -> Response {
-    let rid = app.request_id();
     let result = async {
         user_of(&app, &headers)?;
         let q = query_map(q.as_deref())?;
@@ -336,10 +342,7 @@ pub async fn instance_detail(
         }))
     }
     .await;
-    match result {
-        Ok(v) => Json(v).into_response(),
-        Err(e) => Answered(e, rid).into_response(),
-    }
+    json_or_error(&app, result)
 }
 
 /// `GET /api/backup-tasks?RegionId=&DBInstanceId=&BackupJobId=`: the job's progress.
@@ -348,7 +351,6 @@ pub async fn backup_tasks(
     headers: HeaderMap,
     RawQuery(q): RawQuery,
 ) -> Response {
-    let rid = app.request_id();
     let result = async {
         user_of(&app, &headers)?;
         let q = query_map(q.as_deref())?;
@@ -372,10 +374,7 @@ pub async fn backup_tasks(
             .body)
     }
     .await;
-    match result {
-        Ok(v) => Json(v).into_response(),
-        Err(e) => Answered(e, rid).into_response(),
-    }
+    json_or_error(&app, result)
 }
 
 /// Any other `/api/...` path.
