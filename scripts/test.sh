@@ -1,17 +1,17 @@
 #!/usr/bin/env bash
-# Sets up what the tests need on this machine (skipping what is already there)
-# and runs every check CI runs: format, lints, unit and end-to-end tests (the
-# emulator and the proxy over real sockets, the official Python and Node SDKs as
-# clients), and the wasm build of the core.
+# Sets up what the tests need on this machine (skipping what is already there) and
+# runs every check CI runs: format, lints, unit and end-to-end tests (the emulator and
+# the proxy over real sockets, the official Python and Node SDKs as clients, the
+# console in headless Chromium), and the wasm builds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 step() { printf '\n== %s\n' "$*"; }
 
-step "toolchain"
+step "toolchain and web tools (trunk, wasm-bindgen, wasm-opt, chromium; skipped when present)"
 rustup show active-toolchain >/dev/null 2>&1 || rustup toolchain install
-rustup target list --installed | grep -qx wasm32-unknown-unknown \
-  || rustup target add wasm32-unknown-unknown
+TOOLS_PATH=$(bash scripts/web-tools.sh --browser)
+export PATH="$TOOLS_PATH:$PATH"
 
 step "Debian tools the tests use (php -l, gofmt; skipped when present)"
 missing=()
@@ -23,19 +23,29 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
-step "official SDK test peers (pinned; skipped when up to date)"
+step "official SDK and browser test peers (pinned; skipped when up to date)"
 bash tests/sdk/setup.sh
 
 step "cargo fmt --check"
 cargo fmt --all -- --check
 
-step "cargo clippy (all targets, warnings are errors)"
+step "cargo clippy (all targets, native and wasm, warnings are errors)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
+cargo clippy -p rds-backup-web --all-targets --target wasm32-unknown-unknown --locked -- -D warnings
 
 step "core builds for wasm32-unknown-unknown"
 cargo build -p rds-backup-core --target wasm32-unknown-unknown --locked
 
+step "the console's release build (trunk, wasm-opt -Oz)"
+trunk build --release --offline
+
 step "cargo test (workspace)"
 cargo test --workspace --locked
+
+step "console components in headless Chromium (wasm-bindgen-test)"
+CHROMEDRIVER=$(command -v chromedriver) cargo test -p rds-backup-web --target wasm32-unknown-unknown --locked
+
+step "the console end to end in headless Chromium (screenshots in tests/artifacts/)"
+node --test --test-concurrency=1 tests/browser/
 
 printf '\nall checks passed\n'

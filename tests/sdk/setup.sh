@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Installs the official SDK test peers, pinned: a Python virtualenv (python/.venv) and
-# node_modules (node/). Idempotent: a stamp of the pin files' hash skips work already done.
+# Installs the test peers, pinned: the official SDKs (a Python virtualenv in python/.venv,
+# node_modules in node/) and playwright-core for the browser tests (tests/browser/). Idempotent: a stamp of the pin files' hash skips work already done.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -16,11 +16,14 @@ else
   echo "$py_hash" > python/.venv/.stamp
 fi
 
-node_hash=$(cat node/package.json node/package-lock.json | sha256sum | cut -d' ' -f1)
-if stamp_ok node/node_modules/.stamp "$node_hash"; then
-  echo "sdk peers: node_modules up to date"
-else
-  echo "sdk peers: installing the Node SDKs into tests/sdk/node/node_modules"
-  (cd node && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
-  echo "$node_hash" > node/node_modules/.stamp
-fi
+# The Node SDKs here, and playwright-core for the browser tests beside.
+for dir in node ../browser; do
+  node_hash=$(cat "$dir/package.json" "$dir/package-lock.json" | sha256sum | cut -d' ' -f1)
+  if stamp_ok "$dir/node_modules/.stamp" "$node_hash"; then
+    echo "test peers: $dir/node_modules up to date"
+  else
+    echo "test peers: npm ci in tests/sdk/$dir"
+    (cd "$dir" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null)
+    echo "$node_hash" > "$dir/node_modules/.stamp"
+  fi
+done

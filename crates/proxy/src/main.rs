@@ -38,6 +38,9 @@ struct Args {
     /// Use the embedded emulator even if credentials are configured.
     #[arg(long)]
     demo: bool,
+    /// In demo mode: how long the emulator's backup jobs take, in seconds.
+    #[arg(long, default_value_t = 4)]
+    demo_job_seconds: u32,
     /// An origin allowed to call the API from another site (repeatable; none by default).
     #[arg(long = "allow-origin", value_name = "ORIGIN")]
     allow_origin: Vec<String>,
@@ -118,7 +121,11 @@ async fn run(args: Args) -> Result<(), String> {
                 .await
                 .map_err(|e| format!("cannot start the emulator: {e}"))?;
             let addr = listener.local_addr().map_err(|e| e.to_string())?;
-            let state = rds_backup_emulator::Config::default().into_state();
+            let state = rds_backup_emulator::Config {
+                job_ms: i64::from(args.demo_job_seconds) * 1000,
+                ..rds_backup_emulator::Config::default()
+            }
+            .into_state();
             let stop = wait(stop_rx.clone());
             tokio::spawn(async move {
                 if let Err(e) = rds_backup_emulator::serve(listener, state, stop).await {

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Installs the tools that build and test the browser console, skipping what is already
+# there at the right version: the wasm target, trunk, wasm-bindgen-cli (at exactly the
+# wasm-bindgen version in Cargo.lock), wasm-opt (npm binaryen) and, with --browser,
+# Debian's chromium + chromium-driver. Nothing downloads binaries: everything comes from
+# the package registries. The tools live per machine (cargo's bin folder, and a cache
+# folder for the npm ones), so a new clone pays nothing. Prints the PATH to use.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+tools="${XDG_CACHE_HOME:-$HOME/.cache}/rds-backup-console/tools"
+mkdir -p "$tools"
+
+TRUNK_VERSION=0.21.14
+BINARYEN_VERSION=132.0.0
+BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/"/, "", $3); print $3; exit }' Cargo.lock)
+export PATH="$HOME/.cargo/bin:$tools/node_modules/.bin:$PATH"
+
+say() { printf 'web tools: %s\n' "$*" >&2; }
+
+rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+
+if [ "$(trunk --version 2>/dev/null)" != "trunk $TRUNK_VERSION" ]; then
+  say "installing trunk $TRUNK_VERSION (about 11 minutes on 2 cores, once per machine)"
+  cargo install trunk --version "$TRUNK_VERSION" --locked --quiet
+fi
+if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $BINDGEN_VERSION" ]; then
+  say "installing wasm-bindgen-cli $BINDGEN_VERSION (about 5 minutes, once per version)"
+  # Not --locked: its lock file pins a webpki-roots release the registry here lacks.
+  cargo install wasm-bindgen-cli --version "$BINDGEN_VERSION" --quiet
+fi
+if ! wasm-opt --version 2>/dev/null | grep -q "version ${BINARYEN_VERSION%%.*}"; then
+  say "installing wasm-opt (npm binaryen@$BINARYEN_VERSION)"
+  (cd "$tools" && npm install --no-save --no-audit --no-fund --loglevel=error "binaryen@$BINARYEN_VERSION" >/dev/null)
+fi
+
+if [ "${1:-}" = "--browser" ] && ! { command -v chromium >/dev/null && command -v chromedriver >/dev/null; }; then
+  say "installing chromium and chromium-driver (Debian)"
+  SUDO=; [ "$(id -u)" -eq 0 ] || SUDO=sudo
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver >/dev/null
+fi
+
+echo "$HOME/.cargo/bin:$tools/node_modules/.bin"

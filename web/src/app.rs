@@ -1,0 +1,558 @@
+//! The console: one reducer holds the form; everything else is derived from it or
+//! fetched from the proxy.
+
+use crate::api::{self, ApiError, Config, Instance, Task};
+use crate::browser;
+use crate::fields::{ChoiceSelect, Marks, TextField};
+use crate::i18n::{Lang, Text, advice, t};
+use crate::state::{Action, Form, History, State};
+use rds_backup_core::endpoint::KNOWN_REGIONS;
+use rds_backup_core::sign::{Call, Method, RDS_VERSION, SignatureVersion, preview};
+use rds_backup_core::snippet::{self, Target};
+use rds_backup_core::{
+    CreateBackup, Endpoint, Engine, Field, FieldChoices, Problem, Region, StorageType, UtcTime,
+    choices, validate,
+};
+use std::collections::BTreeMap;
+use web_sys::HtmlSelectElement;
+use yew::prelude::*;
+
+/// Whether the proxy answered.
+#[derive(Clone, Debug, PartialEq)]
+enum Proxy {
+    Loading,
+    Ready(Config),
+    Unavailable,
+}
+
+/// Where a send stands.
+#[derive(Clone, Debug, PartialEq)]
+enum Job {
+    Idle,
+    Sending,
+    Started { id: String, task: Option<Task> },
+    Refused(ApiError),
+}
+
+const LANG_KEY: &str = "rds-backup-console.lang";
+
+fn initial_lang() -> Lang {
+    let tag = browser::stored(LANG_KEY).unwrap_or_else(browser::browser_language);
+    Lang::from_tag(tag.split('-').next().unwrap_or_default())
+}
+
+/// The problems of each field.
+fn marks_by_field(problems: &[Problem]) -> BTreeMap<Field, Marks> {
+    let mut m: BTreeMap<Field, Marks> = BTreeMap::new();
+    for p in problems {
+        m.entry(p.field)
+            .or_default()
+            .problems
+            .push((p.code.as_str().to_owned(), p.message.clone()));
+    }
+    m
+}
+
+/// The preview of the HTTP request: V3, placeholders for key id and signature.
+fn http_preview(req: &CreateBackup, region: &str) -> String {
+    let endpoint = Region::new(region)
+        .map(|r| Endpoint::for_region(&r))
+        .unwrap_or_else(|_| Endpoint {
+            scheme: rds_backup_core::endpoint::Scheme::Https,
+            host: rds_backup_core::endpoint::CENTRAL_HOST.into(),
+        });
+    let call = Call {
+        action: "CreateBackup".into(),
+        version: RDS_VERSION.into(),
+        params: req
+            .params()
+            .pairs()
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect(),
+        method: Method::Post,
+        endpoint,
+        time: UtcTime::from_unix(browser::now_secs()),
+        nonce: "YourSignatureNonce".into(),
+    };
+    preview(&call, SignatureVersion::V3)
+        .request
+        .to_http()
+        .replace("\r\n", "\n")
+}
+
+/// The console.
+#[function_component(App)]
+pub fn app() -> Html {
+    let lang = use_state(initial_lang);
+    let state = use_reducer(|| State {
+        form: browser::form_from_location(),
+        history: History::Keep,
+    });
+    let proxy = use_state(|| Proxy::Loading);
+    let instances = use_state(Vec::<Instance>::new);
+    let databases = use_state(Vec::<String>::new);
+    let job = use_state(|| Job::Idle);
+    let snippet_lang = use_state(|| snippet::Lang::Aliyun);
+    let copied = use_state(|| false);
+    let import_error = use_state(|| None::<String>);
+    let form = state.form.clone();
+    let l = *lang;
+    let region_ref = crate::fields::use_select_value(form.region.clone());
+    let engine_ref = crate::fields::use_select_value(
+        form.engine
+            .map(|e| e.as_str().to_owned())
+            .unwrap_or_default(),
+    );
+    let storage_ref = crate::fields::use_select_value(
+        form.storage
+            .map(|s| s.as_str().to_owned())
+            .unwrap_or_default(),
+    );
+    let lang_ref = crate::fields::use_select_value(l.tag().to_owned());
+    let snippet_ref = crate::fields::use_select_value(snippet_lang.as_str().to_owned());
+
+    // The proxy's configuration, once.
+    {
+        let proxy = proxy.clone();
+        let state = state.clone();
+        use_effect_with((), move |_| {
+            wasm_bindgen_futures::spawn_local(async move {
+                match api::config().await {
+                    Ok(c) => {
+                        if let Some(r) = c.regions.first().filter(|_| state.form.region.is_empty())
+                        {
+                            state.dispatch(Action::Type(Field::RegionId, r.clone()));
+                        }
+                        proxy.set(Proxy::Ready(c));
+                    }
+                    Err(_) => {
+                        if state.form.region.is_empty() {
+                            state.dispatch(Action::Type(Field::RegionId, "cn-hangzhou".into()));
+                        }
+                        proxy.set(Proxy::Unavailable);
+                    }
+                }
+            });
+        });
+    }
+    // The region's instances.
+    {
+        let instances = instances.clone();
+        let ready = matches!(*proxy, Proxy::Ready(_));
+        use_effect_with((form.region.clone(), ready), move |(region, ready)| {
+            instances.set(Vec::new());
+            if *ready && Region::new(region).is_ok() {
+                let region = region.clone();
+                wasm_bindgen_futures::spawn_local(async move {
+                    if let Ok(list) = api::instances(&region).await {
+                        instances.set(list);
+                    }
+                });
+            }
+        });
+    }
+    let picked: Option<Instance> = instances.iter().find(|i| i.id == form.instance).cloned();
+    // A picked instance's databases.
+    {
+        let databases = databases.clone();
+        let key = (form.region.clone(), picked.as_ref().map(|i| i.id.clone()));
+        use_effect_with(key, move |(region, id)| {
+            databases.set(Vec::new());
+            if let Some(id) = id.clone() {
+                let region = region.clone();
+                wasm_bindgen_futures::spawn_local(async move {
+                    if let Ok(dbs) = api::databases(&region, &id).await {
+                        databases.set(dbs);
+                    }
+                });
+            }
+        });
+    }
+    // The URL follows the form; back and forward bring the form back.
+    {
+        let st = (*state).clone();
+        use_effect_with(st, |st| browser::write_location(&st.form, st.history));
+    }
+    {
+        let state = state.clone();
+        use_effect_with((), move |_| {
+            let listener = web_sys::window().map(|w| {
+                gloo::events::EventListener::new(&w, "popstate", move |_| {
+                    state.dispatch(Action::Load(browser::form_from_location(), History::Keep));
+                })
+            });
+            move || drop(listener)
+        });
+    }
+    // The language is remembered and set on the page.
+    use_effect_with(l, |l| {
+        browser::store(LANG_KEY, l.tag());
+        browser::set_document_lang(l.tag());
+    });
+    // A started job is followed until it ends.
+    {
+        let job = job.clone();
+        let region = form.region.clone();
+        let instance = form.instance.clone();
+        let running = match &*job {
+            Job::Started { id, task } => (!task
+                .as_ref()
+                .is_some_and(|t| t.status == "Finished" || t.status == "Failed"))
+            .then(|| id.clone()),
+            _ => None,
+        };
+        use_effect_with(running, move |running| {
+            let interval = running.clone().map(|id| {
+                gloo::timers::callback::Interval::new(1000, move || {
+                    let (job, region, instance, id) =
+                        (job.clone(), region.clone(), instance.clone(), id.clone());
+                    wasm_bindgen_futures::spawn_local(async move {
+                        if let Ok(Some(task)) = api::task(&region, &instance, &id).await {
+                            job.set(Job::Started {
+                                id,
+                                task: Some(task),
+                            });
+                        }
+                    });
+                })
+            });
+            move || drop(interval)
+        });
+    }
+
+    let draft = form.draft();
+    let ctx = form.context();
+    let field_choices: Vec<FieldChoices> = ctx.map(|c| choices(&c, &draft)).unwrap_or_default();
+    let verdict = ctx.map(|c| validate(&c, &draft));
+    let marks = match &verdict {
+        Some(Err(p)) => marks_by_field(p),
+        _ => BTreeMap::new(),
+    };
+    let mark = |f: Field| marks.get(&f).cloned().unwrap_or_default();
+    let request = verdict.as_ref().and_then(|v| v.as_ref().ok()).cloned();
+    let region_ok = Region::new(&form.region).is_ok();
+
+    let on = |field: Field, choose: bool| {
+        let state = state.clone();
+        Callback::from(move |v: String| {
+            state.dispatch(if choose {
+                Action::Choose(field, v)
+            } else {
+                Action::Type(field, v)
+            })
+        })
+    };
+    let on_instance = {
+        let state = state.clone();
+        let instances = instances.clone();
+        Callback::from(move |v: String| {
+            let hit = instances
+                .iter()
+                .find(|i| i.id == v)
+                .and_then(|i| Some((Engine::parse(&i.engine)?, StorageType::parse(&i.storage)?)));
+            match hit {
+                Some((engine, storage)) => state.dispatch(Action::Pick {
+                    id: v,
+                    engine,
+                    storage,
+                }),
+                None => state.dispatch(Action::Type(Field::DBInstanceId, v)),
+            }
+        })
+    };
+    let select_cb = |f: fn(&str) -> Action| {
+        let state = state.clone();
+        Callback::from(move |e: Event| {
+            state.dispatch(f(&e.target_unchecked_into::<HtmlSelectElement>().value()))
+        })
+    };
+    let regions: Vec<String> = match &*proxy {
+        Proxy::Ready(c) if !c.regions.is_empty() => c.regions.clone(),
+        _ => KNOWN_REGIONS.iter().map(|s| (*s).to_owned()).collect(),
+    };
+
+    let send = {
+        let job = job.clone();
+        let body = request.as_ref().map(|r| form.proxy_body(&r.params()));
+        Callback::from(move |_: MouseEvent| {
+            let Some(body) = body.clone() else { return };
+            let job = job.clone();
+            job.set(Job::Sending);
+            wasm_bindgen_futures::spawn_local(async move {
+                match api::create_backup(body).await {
+                    Ok(id) => job.set(Job::Started { id, task: None }),
+                    Err(e) => job.set(Job::Refused(e)),
+                }
+            });
+        })
+    };
+    let can_send =
+        request.is_some() && matches!(*proxy, Proxy::Ready(_)) && region_ok && *job != Job::Sending;
+
+    let field_of = |f: Field| field_choices.iter().find(|c| c.field == f).cloned();
+    let shows = |f: Field, has_value: bool| {
+        field_of(f).is_some_and(|c| c.applies || has_value) || (has_value && ctx.is_none())
+    };
+
+    html! {
+        <div class="console">
+            <header>
+                <div>
+                    <h1>{ t(l, Text::Title) }</h1>
+                    <p class="subtitle">{ t(l, Text::Subtitle) }</p>
+                </div>
+                <div class="field lang">
+                    <label for="f-lang">{ t(l, Text::Language) }</label>
+                    <select ref={lang_ref} id="f-lang" name="lang" onchange={
+                        let lang = lang.clone();
+                        Callback::from(move |e: Event| lang.set(Lang::from_tag(&e.target_unchecked_into::<HtmlSelectElement>().value())))
+                    }>
+                        <option value="en" selected={l == Lang::En}>{ "English" }</option>
+                        <option value="id" selected={l == Lang::Id}>{ "Bahasa Indonesia" }</option>
+                    </select>
+                </div>
+            </header>
+            {
+                match &*proxy {
+                    Proxy::Ready(c) => html! { <p class={classes!("banner", c.mode.clone())} role="status">{ c.message.clone() }</p> },
+                    Proxy::Unavailable => html! { <p class="banner offline" role="status">{ t(l, Text::ComposeOnly) }</p> },
+                    Proxy::Loading => html! { <p class="banner" role="status">{ t(l, Text::Loading) }</p> },
+                }
+            }
+            <main>
+                <form class="compose" onsubmit={Callback::from(|e: SubmitEvent| e.prevent_default())} novalidate=true>
+                    <div class="field">
+                        <label for="f-RegionId">{ t(l, Text::Region) }</label>
+                        <select ref={region_ref} id="f-RegionId" name="RegionId" onchange={on(Field::RegionId, true).reform(|e: Event| e.target_unchecked_into::<HtmlSelectElement>().value())}>
+                            { for regions.iter().map(|r| html! { <option value={r.clone()} selected={*r == form.region}>{ r.clone() }</option> }) }
+                            if !form.region.is_empty() && !regions.contains(&form.region) {
+                                <option value={form.region.clone()} selected=true>{ form.region.clone() }</option>
+                            }
+                        </select>
+                        if !region_ok && !form.region.is_empty() {
+                            <ul class="problems" role="alert"><li>{ format!("'{}' is not a region id", form.region) }</li></ul>
+                        }
+                    </div>
+                    <TextField field={Field::DBInstanceId} label={t(l, Text::Instance)} value={form.instance.clone()}
+                        hint={Some(AttrValue::from(t(l, Text::InstanceHint)))} list={Some(AttrValue::from("instances"))}
+                        marks={mark(Field::DBInstanceId)} oninput={on_instance} />
+                    <datalist id="instances">
+                        { for instances.iter().map(|i| html! {
+                            <option value={i.id.clone()}>{ format!("{} · {} · {} · {}", i.engine, i.storage, i.status, i.description) }</option>
+                        }) }
+                    </datalist>
+                    if let Some(i) = &picked {
+                        <p class="instance-info" data-status={i.status.clone()}>{ format!("{} · {} · {} · {} · {}", i.engine, i.storage, i.status, i.lock_mode, i.kind) }</p>
+                        if i.status != "Running" { <p class="warning" role="alert">{ t(l, Text::StateWarning) }</p> }
+                        if i.lock_mode != "Unlock" && !i.lock_mode.is_empty() { <p class="warning" role="alert">{ t(l, Text::LockWarning) }</p> }
+                        if i.kind == "Readonly" { <p class="warning" role="alert">{ t(l, Text::ReadOnlyWarning) }</p> }
+                    }
+                    <div class="pair">
+                        <div class="field">
+                            <label for="f-Engine">{ t(l, Text::Engine) }</label>
+                            <select ref={engine_ref} id="f-Engine" name="Engine" disabled={picked.is_some()} onchange={select_cb(|v| Action::Engine(Engine::parse(v)))}>
+                                <option value="" selected={form.engine.is_none()}>{ t(l, Text::ChooseEngine) }</option>
+                                { for Engine::ALL.iter().map(|e| html! { <option value={e.as_str()} selected={form.engine == Some(*e)}>{ e.display_name() }</option> }) }
+                            </select>
+                        </div>
+                        <div class="field">
+                            <label for="f-StorageType">{ t(l, Text::Storage) }</label>
+                            <select ref={storage_ref} id="f-StorageType" name="StorageType" disabled={picked.is_some()} onchange={select_cb(|v| Action::Storage(StorageType::parse(v)))}>
+                                <option value="" selected={form.storage.is_none()}>{ t(l, Text::ChooseStorage) }</option>
+                                { for StorageType::ALL.iter().map(|s| html! { <option value={s.as_str()} selected={form.storage == Some(*s)}>{ format!("{} ({})", s.as_str(), s.kind().describe()) }</option> }) }
+                            </select>
+                        </div>
+                    </div>
+                    if let Some(c) = field_of(Field::BackupMethod) {
+                        <ChoiceSelect field={Field::BackupMethod} label={t(l, Text::Method)} choices={c} value={form.method.clone()} marks={mark(Field::BackupMethod)} lang={l} onchange={on(Field::BackupMethod, true)} />
+                    }
+                    if let Some(c) = field_of(Field::BackupType).filter(|_| shows(Field::BackupType, form.backup_type.is_some())) {
+                        <ChoiceSelect field={Field::BackupType} label={t(l, Text::Type)} choices={c} value={form.backup_type.clone()} marks={mark(Field::BackupType)} lang={l} onchange={on(Field::BackupType, true)} />
+                    }
+                    if let Some(c) = field_of(Field::BackupStrategy).filter(|_| shows(Field::BackupStrategy, form.strategy.is_some())) {
+                        <ChoiceSelect field={Field::BackupStrategy} label={t(l, Text::Strategy)} choices={c} value={form.strategy.clone()} marks={mark(Field::BackupStrategy)} lang={l} onchange={on(Field::BackupStrategy, true)} />
+                    }
+                    if shows(Field::DBName, !form.db_name.is_empty()) {
+                        <TextField field={Field::DBName} label={t(l, Text::Databases)} value={form.db_name.clone()}
+                            hint={Some(AttrValue::from(t(l, Text::DatabasesHint)))} marks={mark(Field::DBName)} oninput={on(Field::DBName, false)} />
+                        if !databases.is_empty() {
+                            <fieldset class="dbs">
+                                <legend>{ t(l, Text::PickDatabases) }</legend>
+                                { for databases.iter().map(|d| {
+                                    let checked = form.db_names().contains(d);
+                                    let state = state.clone();
+                                    let name = d.clone();
+                                    html! {
+                                        <label class="check"><input type="checkbox" name="db" value={d.clone()} {checked}
+                                            onchange={Callback::from(move |_: Event| state.dispatch(Action::ToggleDb(name.clone())))} />{ d.clone() }</label>
+                                    }
+                                }) }
+                            </fieldset>
+                        }
+                    }
+                    if shows(Field::BackupRetentionPeriod, !form.retention.is_empty()) {
+                        <div class={classes!("field", (!mark(Field::BackupRetentionPeriod).is_empty()).then_some("invalid"))}>
+                            <label for="f-BackupRetentionPeriod">{ t(l, Text::Retention) }</label>
+                            <div class="retention">
+                                <input id="f-BackupRetentionPeriod" name="BackupRetentionPeriod" type="number" min="7" max="730" step="1"
+                                    value={if form.retention == "-1" { String::new() } else { form.retention.clone() }}
+                                    disabled={form.retention == "-1"}
+                                    aria-invalid={(!mark(Field::BackupRetentionPeriod).is_empty()).to_string()} aria-describedby="p-BackupRetentionPeriod"
+                                    oninput={on(Field::BackupRetentionPeriod, false).reform(|e: InputEvent| e.target_unchecked_into::<web_sys::HtmlInputElement>().value())} />
+                                <span>{ t(l, Text::RetentionDays) }</span>
+                                <label class="check"><input type="checkbox" name="LongTerm" checked={form.retention == "-1"}
+                                    onchange={on(Field::BackupRetentionPeriod, true).reform(|e: Event| if e.target_unchecked_into::<web_sys::HtmlInputElement>().checked() { "-1".to_owned() } else { String::new() })} />
+                                    { t(l, Text::LongTerm) }</label>
+                            </div>
+                            if form.retention.trim().parse::<i64>().is_err() && !form.retention.is_empty() {
+                                <ul class="problems" id="p-BackupRetentionPeriod" role="alert"><li><code>{ "Parameters.Invalid" }</code>{ " BackupRetentionPeriod must be a whole number of days" }</li></ul>
+                            } else {
+                                <crate::fields::Problems id="p-BackupRetentionPeriod" marks={mark(Field::BackupRetentionPeriod)} />
+                            }
+                        </div>
+                    }
+                    <div class="actions">
+                        <button type="button" class="primary" name="send" disabled={!can_send} onclick={send}>
+                            { if *job == Job::Sending { t(l, Text::Sending) } else { t(l, Text::Send) } }
+                        </button>
+                        if matches!(*proxy, Proxy::Unavailable) { <p class="hint">{ t(l, Text::SendNeedsProxy) }</p> }
+                        <button type="button" name="export" onclick={{
+                            let json = form.to_json();
+                            Callback::from(move |_: MouseEvent| browser::download("rds-backup-request.json", &json))
+                        }}>{ t(l, Text::Export) }</button>
+                        <label class="button">
+                            { t(l, Text::Import) }
+                            <input type="file" name="import" accept="application/json,.json" class="visually-hidden" onchange={{
+                                let state = state.clone();
+                                let import_error = import_error.clone();
+                                Callback::from(move |e: Event| {
+                                    let input = e.target_unchecked_into::<web_sys::HtmlInputElement>();
+                                    let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
+                                    let (state, import_error) = (state.clone(), import_error.clone());
+                                    wasm_bindgen_futures::spawn_local(async move {
+                                        let text = gloo::file::futures::read_as_text(&gloo::file::File::from(file)).await.unwrap_or_default();
+                                        match Form::from_json(&text) {
+                                            Ok(f) => { import_error.set(None); state.dispatch(Action::Load(f, History::Push)); }
+                                            Err(e) => import_error.set(Some(e)),
+                                        }
+                                    });
+                                })
+                            }} />
+                        </label>
+                        <button type="button" name="reset" onclick={{
+                            let state = state.clone();
+                            let region = form.region.clone();
+                            Callback::from(move |_: MouseEvent| state.dispatch(Action::Load(Form { region: region.clone(), ..Form::default() }, History::Push)))
+                        }}>{ t(l, Text::Reset) }</button>
+                    </div>
+                    if let Some(e) = &*import_error {
+                        <p class="problems" role="alert">{ format!("{} {e}", t(l, Text::ImportFailed)) }</p>
+                    }
+                </form>
+                <section class="side">
+                    { job_view(l, &job) }
+                    <section class="preview" aria-labelledby="h-preview">
+                        <h2 id="h-preview">{ t(l, Text::Preview) }</h2>
+                        {
+                            match (&request, &verdict) {
+                                (Some(req), _) => html! {
+                                    <>
+                                        <h3>{ t(l, Text::ParamsSent) }</h3>
+                                        <dl class="params">
+                                            { for req.params().pairs().map(|(k, v)| html! { <><dt>{ k }</dt><dd data-param={k}>{ v.to_owned() }</dd></> }) }
+                                        </dl>
+                                        <h3>{ t(l, Text::HttpRequest) }</h3>
+                                        <pre class="http" aria-label={t(l, Text::HttpRequest)}>{ http_preview(req, &form.region) }</pre>
+                                    </>
+                                },
+                                (None, Some(Err(problems))) => html! {
+                                    <>
+                                        <p>{ t(l, Text::NotValidYet) }</p>
+                                        <ul class="problems">
+                                            { for problems.iter().map(|p| html! { <li><code>{ p.code.as_str() }</code>{ format!(" {}: {}", p.field, p.message) }</li> }) }
+                                        </ul>
+                                    </>
+                                },
+                                _ => html! { <p>{ t(l, Text::ChooseEngine) }{ " · " }{ t(l, Text::ChooseStorage) }</p> },
+                            }
+                        }
+                    </section>
+                    <section class="snippets" aria-labelledby="h-snippets">
+                        <h2 id="h-snippets">{ t(l, Text::Snippets) }</h2>
+                        <div class="snippet-bar">
+                            <label for="f-snippet" class="visually-hidden">{ t(l, Text::Snippets) }</label>
+                            <select ref={snippet_ref} id="f-snippet" name="snippet-lang" onchange={{
+                                let snippet_lang = snippet_lang.clone();
+                                let copied = copied.clone();
+                                Callback::from(move |e: Event| {
+                                    if let Some(lang) = snippet::Lang::parse(&e.target_unchecked_into::<HtmlSelectElement>().value()) {
+                                        snippet_lang.set(lang);
+                                        copied.set(false);
+                                    }
+                                })
+                            }}>
+                                { for snippet::Lang::ALL.iter().map(|s| html! { <option value={s.as_str()} selected={*s == *snippet_lang}>{ s.label() }</option> }) }
+                            </select>
+                            {
+                                match (&request, Region::new(&form.region)) {
+                                    (Some(req), Ok(region)) => {
+                                        let text = snippet::snippet(req, &Target { proxy_url: browser::origin(), ..Target::new(region) }, *snippet_lang);
+                                        let copy_text = text.clone();
+                                        let copied_cb = copied.clone();
+                                        html! {
+                                            <>
+                                                <button type="button" name="copy" onclick={Callback::from(move |_: MouseEvent| { browser::copy(&copy_text); copied_cb.set(true); })}>
+                                                    { if *copied { t(l, Text::Copied) } else { t(l, Text::Copy) } }
+                                                </button>
+                                                <pre class="snippet" data-lang={snippet_lang.as_str()}>{ text }</pre>
+                                            </>
+                                        }
+                                    }
+                                    _ => html! { <p class="hint">{ t(l, Text::NotValidYet) }</p> },
+                                }
+                            }
+                        </div>
+                    </section>
+                </section>
+            </main>
+        </div>
+    }
+}
+
+fn job_view(l: Lang, job: &Job) -> Html {
+    match job {
+        Job::Idle | Job::Sending => html! {},
+        Job::Refused(e) => {
+            let advice = advice(l, &e.code);
+            html! {
+                <section class="job error" role="alert" aria-live="assertive">
+                    <h2>{ t(l, Text::FixThese) }</h2>
+                    <p><code class="code">{ e.code.clone() }</code>{ " " }{ e.message.clone() }</p>
+                    if let Some((meaning, todo)) = advice {
+                        <p><strong>{ t(l, Text::WhatItMeans) }{ ": " }</strong>{ meaning }</p>
+                        <p><strong>{ t(l, Text::WhatToDo) }{ ": " }</strong>{ todo }</p>
+                    }
+                    if let Some(rid) = &e.request_id { <p class="hint">{ format!("RequestId {rid}") }</p> }
+                </section>
+            }
+        }
+        Job::Started { id, task } => {
+            let (status, pct, backup) =
+                task.as_ref().map_or(("NoStart".to_owned(), 0, None), |t| {
+                    (t.status.clone(), t.percent, t.backup_id.clone())
+                });
+            html! {
+                <section class="job" aria-live="polite">
+                    <h2>{ t(l, Text::JobStarted) }</h2>
+                    <p>{ "BackupJobId " }<code class="job-id">{ id.clone() }</code></p>
+                    <label for="job-progress">{ t(l, Text::Progress) }{ ": " }<span class="job-status">{ status.clone() }</span></label>
+                    <progress id="job-progress" max="100" value={pct.to_string()}>{ format!("{pct}%") }</progress>
+                    if status == "Finished" {
+                        <p class="done">{ t(l, Text::Finished) }{ " · " }{ t(l, Text::BackupSet) }{ " " }<code class="backup-id">{ backup.unwrap_or_default() }</code></p>
+                    }
+                    if status == "Failed" { <p class="problems">{ t(l, Text::Failed) }</p> }
+                </section>
+            }
+        }
+    }
+}

@@ -1,0 +1,315 @@
+//! The form's state: one struct, changed only by [`Action`]s through one reducer. The
+//! URL and the exported JSON are projections of it, and read back into it.
+
+use rds_backup_core::request::split_db_names;
+use rds_backup_core::{Context, Draft, Engine, Field, Input, StorageType};
+use std::rc::Rc;
+use yew::Reducible;
+
+/// What the user has typed and picked. Nothing is dropped when another field changes:
+/// a value that no longer fits stays, and is marked.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Form {
+    /// `RegionId`.
+    pub region: String,
+    /// `DBInstanceId`, typed or picked.
+    pub instance: String,
+    /// The engine (from the picked instance, or chosen by hand).
+    pub engine: Option<Engine>,
+    /// The storage type (likewise).
+    pub storage: Option<StorageType>,
+    /// `BackupMethod` (`None`: not set).
+    pub method: Option<String>,
+    /// `BackupStrategy`.
+    pub strategy: Option<String>,
+    /// `BackupType`.
+    pub backup_type: Option<String>,
+    /// `DBName` as typed (comma separated).
+    pub db_name: String,
+    /// `BackupRetentionPeriod` as typed (`-1` is long-term).
+    pub retention: String,
+}
+
+/// How a change goes into the browser history.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum History {
+    /// A new entry (a choice was made).
+    Push,
+    /// Update the current entry (typing).
+    Replace,
+    /// Leave the history alone (the change came from it).
+    Keep,
+}
+
+/// The state the reducer holds.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct State {
+    /// The form.
+    pub form: Form,
+    /// How the last change should show in the history.
+    pub history: History,
+}
+
+/// Every change the form can undergo.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Action {
+    /// A text field was typed into.
+    Type(Field, String),
+    /// A choice was made (a select, a checkbox).
+    Choose(Field, String),
+    /// The engine was chosen by hand (`None`: cleared).
+    Engine(Option<Engine>),
+    /// The storage was chosen by hand.
+    Storage(Option<StorageType>),
+    /// An instance of the list was picked: its engine and storage come with it.
+    Pick {
+        /// Its id.
+        id: String,
+        /// Its engine.
+        engine: Engine,
+        /// Its storage.
+        storage: StorageType,
+    },
+    /// A database name was ticked or unticked.
+    ToggleDb(String),
+    /// The whole form from the URL (back/forward) or an imported file.
+    Load(Form, History),
+}
+
+impl Reducible for State {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut form = self.form.clone();
+        let history = match action {
+            Action::Type(field, value) => {
+                form.set(field, value);
+                History::Replace
+            }
+            Action::Choose(field, value) => {
+                form.set(field, value);
+                History::Push
+            }
+            Action::Engine(e) => {
+                form.engine = e;
+                History::Push
+            }
+            Action::Storage(s) => {
+                form.storage = s;
+                History::Push
+            }
+            Action::Pick {
+                id,
+                engine,
+                storage,
+            } => {
+                form.instance = id;
+                form.engine = Some(engine);
+                form.storage = Some(storage);
+                History::Push
+            }
+            Action::ToggleDb(name) => {
+                form.toggle_db(&name);
+                History::Push
+            }
+            Action::Load(loaded, history) => {
+                form = loaded;
+                history
+            }
+        };
+        Rc::new(State { form, history })
+    }
+}
+
+fn opt(value: String) -> Option<String> {
+    (!value.is_empty()).then_some(value)
+}
+
+impl Form {
+    /// Sets a parameter (or the region) from its text; empty clears it.
+    pub fn set(&mut self, field: Field, value: String) {
+        match field {
+            Field::RegionId => self.region = value,
+            Field::DBInstanceId => self.instance = value,
+            Field::BackupMethod => self.method = opt(value),
+            Field::BackupStrategy => self.strategy = opt(value),
+            Field::BackupType => self.backup_type = opt(value),
+            Field::DBName => self.db_name = value,
+            Field::BackupRetentionPeriod => self.retention = value,
+            Field::Engine => self.engine = Engine::parse(&value),
+            Field::StorageType => self.storage = StorageType::parse(&value),
+        }
+    }
+
+    /// The names in DBName, as typed (empty pieces included, so a stray comma shows).
+    pub fn db_names(&self) -> Vec<String> {
+        if self.db_name.is_empty() {
+            Vec::new()
+        } else {
+            split_db_names(&self.db_name)
+        }
+    }
+
+    /// Adds `name` to DBName, or removes it.
+    pub fn toggle_db(&mut self, name: &str) {
+        let mut names = self.db_names();
+        if let Some(i) = names.iter().position(|n| n == name) {
+            names.remove(i);
+        } else {
+            names.retain(|n| !n.is_empty());
+            names.push(name.to_owned());
+        }
+        self.db_name = names.join(",");
+    }
+
+    /// The rules' context, once engine and storage are known.
+    pub fn context(&self) -> Option<Context> {
+        Some(Context::new(self.engine?, self.storage?))
+    }
+
+    /// The request as core reads it. A retention that is not a number is kept as a
+    /// value core refuses, so the mistake is shown, not dropped.
+    pub fn draft(&self) -> Draft {
+        Draft {
+            db_instance_id: opt(self.instance.clone()),
+            db_name: (!self.db_name.is_empty()).then(|| self.db_names()),
+            backup_strategy: self.strategy.clone(),
+            backup_method: self.method.clone(),
+            backup_type: self.backup_type.clone(),
+            backup_retention_period: opt(self.retention.trim().to_owned())
+                .map(|r| r.parse::<i64>().unwrap_or(i64::MIN)),
+        }
+    }
+
+    /// The form as URL query pairs (API names; only what is set).
+    pub fn to_query(&self) -> Vec<(&'static str, String)> {
+        let mut q = Vec::new();
+        let mut put = |k: &'static str, v: Option<String>| {
+            if let Some(v) = v.filter(|v| !v.is_empty()) {
+                q.push((k, v));
+            }
+        };
+        put("RegionId", Some(self.region.clone()));
+        put("DBInstanceId", Some(self.instance.clone()));
+        put("Engine", self.engine.map(|e| e.as_str().to_owned()));
+        put("StorageType", self.storage.map(|s| s.as_str().to_owned()));
+        put("BackupMethod", self.method.clone());
+        put("BackupStrategy", self.strategy.clone());
+        put("BackupType", self.backup_type.clone());
+        put("DBName", Some(self.db_name.clone()));
+        put("BackupRetentionPeriod", Some(self.retention.clone()));
+        q
+    }
+
+    /// Reads URL query pairs back; unknown keys are ignored (a link may carry others).
+    pub fn from_query(pairs: &[(String, String)]) -> Form {
+        let mut f = Form::default();
+        for (k, v) in pairs {
+            if let Some(field) = Field::parse(k) {
+                f.set(field, v.clone());
+            }
+        }
+        f
+    }
+
+    /// The request as the CLI and the proxy take it: one JSON object, API names.
+    pub fn to_json(&self) -> String {
+        let mut m = serde_json::Map::new();
+        for (k, v) in self.to_query() {
+            let value = match (k, v.parse::<i64>()) {
+                ("BackupRetentionPeriod", Ok(n)) => serde_json::Value::from(n),
+                _ => serde_json::Value::from(v),
+            };
+            m.insert(k.to_owned(), value);
+        }
+        serde_json::to_string_pretty(&serde_json::Value::Object(m)).unwrap_or_default()
+    }
+
+    /// Reads a request exported by [`Form::to_json`] (or written for `rds-backup check`).
+    pub fn from_json(text: &str) -> Result<Form, String> {
+        let input = Input::from_json(text).map_err(|errors| {
+            errors
+                .iter()
+                .map(|e| e.to_string())
+                .collect::<Vec<_>>()
+                .join("; ")
+        })?;
+        let d = input.draft;
+        Ok(Form {
+            region: input.region.unwrap_or_default(),
+            instance: d.db_instance_id.unwrap_or_default(),
+            engine: input.engine,
+            storage: input.storage,
+            method: d.backup_method,
+            strategy: d.backup_strategy,
+            backup_type: d.backup_type,
+            db_name: d.db_name.map(|n| n.join(",")).unwrap_or_default(),
+            retention: d
+                .backup_retention_period
+                .map(|r| r.to_string())
+                .unwrap_or_default(),
+        })
+    }
+
+    /// The body of `POST /api/backups`: RegionId and the parameters (no engine or storage:
+    /// the proxy learns them from the instance).
+    pub fn proxy_body(&self, params: &rds_backup_core::Params) -> String {
+        let mut m = serde_json::Map::new();
+        m.insert("RegionId".into(), self.region.clone().into());
+        for (k, v) in params.pairs() {
+            let value = match (k, v.parse::<i64>()) {
+                ("BackupRetentionPeriod", Ok(n)) => serde_json::Value::from(n),
+                _ => serde_json::Value::from(v),
+            };
+            m.insert(k.into(), value);
+        }
+        serde_json::Value::Object(m).to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> Form {
+        Form {
+            region: "cn-hangzhou".into(),
+            instance: "rm-demo-mysql-local".into(),
+            engine: Some(Engine::MySql),
+            storage: Some(StorageType::LocalSsd),
+            method: Some("Logical".into()),
+            strategy: Some("db".into()),
+            backup_type: None,
+            db_name: "orders,users".into(),
+            retention: "-1".into(),
+        }
+    }
+
+    #[test]
+    fn the_url_and_the_json_read_back_into_the_same_form() {
+        let f = sample();
+        let pairs: Vec<(String, String)> = f
+            .to_query()
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v))
+            .collect();
+        assert_eq!(Form::from_query(&pairs), f);
+        assert_eq!(Form::from_json(&f.to_json()), Ok(f));
+    }
+
+    #[test]
+    fn ticking_databases_keeps_what_was_typed() {
+        let mut f = sample();
+        f.toggle_db("users");
+        assert_eq!(f.db_name, "orders");
+        f.toggle_db("audit_log");
+        assert_eq!(f.db_name, "orders,audit_log");
+    }
+
+    #[test]
+    fn a_retention_that_is_not_a_number_is_refused_not_dropped() {
+        let mut f = sample();
+        f.retention = "ten".into();
+        assert!(f.draft().backup_retention_period.is_some());
+    }
+}

@@ -1,0 +1,146 @@
+//! Component tests, run headless in Chromium by wasm-bindgen-test: the controls show what
+//! core offers, withheld values stay visible and disabled with their reason, and the
+//! console composes a request with no proxy at all.
+#![cfg(target_arch = "wasm32")]
+#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+
+use rds_backup_core::{Context, Draft, Engine, Field, StorageType, choices};
+use rds_backup_web::fields::{ChoiceSelect, ChoiceSelectProps, Marks, TextField, TextFieldProps};
+use rds_backup_web::i18n::Lang;
+use std::time::Duration;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{Element, HtmlOptionElement, HtmlSelectElement};
+use yew::Callback;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn mount() -> Element {
+    let doc = gloo::utils::document();
+    let div = doc.create_element("div").unwrap();
+    gloo::utils::body().append_child(&div).unwrap();
+    div
+}
+
+async fn tick() {
+    yew::platform::time::sleep(Duration::from_millis(30)).await;
+}
+
+fn options(root: &Element, name: &str) -> Vec<(String, bool)> {
+    let list = root
+        .query_selector_all(&format!("select[name={name}] option"))
+        .unwrap();
+    (0..list.length())
+        .map(|i| {
+            let o: HtmlOptionElement = list.get(i).unwrap().dyn_into().unwrap();
+            (o.value(), o.disabled())
+        })
+        .collect()
+}
+
+#[wasm_bindgen_test]
+async fn a_select_shows_offered_values_and_withheld_ones_with_their_reason() {
+    let ctx = Context::new(Engine::PostgreSql, StorageType::CloudEssd);
+    let method = choices(&ctx, &Draft::default())
+        .into_iter()
+        .find(|c| c.field == Field::BackupMethod)
+        .unwrap();
+    let root = mount();
+    let props = ChoiceSelectProps {
+        field: Field::BackupMethod,
+        label: "Backup method".into(),
+        choices: method,
+        value: Some("Logical".into()),
+        marks: Marks {
+            problems: vec![(
+                "InvalidBackupMethod.ValueNotSupport".into(),
+                "Logical: MySQL on local disk only".into(),
+            )],
+        },
+        lang: Lang::En,
+        onchange: Callback::noop(),
+    };
+    yew::Renderer::<ChoiceSelect>::with_root_and_props(root.clone(), props).render();
+    tick().await;
+    let opts = options(&root, "BackupMethod");
+    assert!(
+        opts.contains(&("Physical".into(), false)) && opts.contains(&("Snapshot".into(), false)),
+        "{opts:?}"
+    );
+    assert!(
+        opts.contains(&("Logical".into(), true)),
+        "Logical is withheld and disabled: {opts:?}"
+    );
+    let text = root.text_content().unwrap_or_default();
+    assert!(text.contains("Logical: MySQL on local disk only"), "{text}");
+    let select = root.query_selector("select").unwrap().unwrap();
+    assert_eq!(
+        select.get_attribute("aria-invalid").as_deref(),
+        Some("true")
+    );
+    assert!(
+        root.query_selector("label[for=f-BackupMethod]")
+            .unwrap()
+            .is_some()
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_text_field_has_a_label_a_name_and_its_problems() {
+    let root = mount();
+    let props = TextFieldProps {
+        field: Field::DBName,
+        label: "Databases".into(),
+        value: "Orders".into(),
+        hint: None,
+        marks: Marks {
+            problems: vec![(
+                "InvalidDBName.Format".into(),
+                "'Orders' contains 'O'".into(),
+            )],
+        },
+        list: None,
+        numeric: false,
+        oninput: Callback::noop(),
+    };
+    yew::Renderer::<TextField>::with_root_and_props(root.clone(), props).render();
+    tick().await;
+    let input = root.query_selector("input[name=DBName]").unwrap().unwrap();
+    assert_eq!(input.get_attribute("aria-invalid").as_deref(), Some("true"));
+    assert!(
+        root.text_content()
+            .unwrap_or_default()
+            .contains("InvalidDBName.Format")
+    );
+}
+
+#[wasm_bindgen_test]
+async fn the_console_composes_without_a_proxy() {
+    let root = mount();
+    yew::Renderer::<rds_backup_web::app::App>::with_root(root.clone()).render();
+    tick().await;
+    for (name, value) in [("Engine", "MySQL"), ("StorageType", "cloud_essd")] {
+        let select: HtmlSelectElement = root
+            .query_selector(&format!("select[name={name}]"))
+            .unwrap()
+            .unwrap()
+            .dyn_into()
+            .unwrap();
+        select.set_value(value);
+        select
+            .dispatch_event(&web_sys::Event::new("change").unwrap())
+            .unwrap();
+        tick().await;
+    }
+    let enabled: Vec<String> = options(&root, "BackupMethod")
+        .into_iter()
+        .filter(|(_, d)| !d)
+        .map(|(v, _)| v)
+        .collect();
+    assert_eq!(enabled, ["Snapshot"], "MySQL on cloud disk: only Snapshot");
+    let send = root.query_selector("button[name=send]").unwrap().unwrap();
+    assert!(
+        send.has_attribute("disabled"),
+        "no proxy, no instance: sending is off"
+    );
+}
