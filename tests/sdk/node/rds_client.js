@@ -35,7 +35,10 @@ function parseArgs(argv) {
     else if (a === '--access-key-id') opts.accessKeyId = next();
     else if (a === '--access-key-secret') opts.accessKeySecret = next();
     else if (a === '--security-token') opts.securityToken = next();
-    else if (a === '--signature-algorithm') opts.signatureAlgorithm = next();
+    else if (a === '--signature-algorithm') {
+      opts.signatureAlgorithm = next().toLowerCase();
+      if (!['v2', 'v3'].includes(opts.signatureAlgorithm)) throw new Error(`--signature-algorithm takes v2 or v3`);
+    }
     else if (a === '--fixed-nonce') opts.fixedNonce = next();
     else if (a === '--param') {
       const item = next();
@@ -43,6 +46,7 @@ function parseArgs(argv) {
       if (eq < 0) throw new Error(`--param takes Name=Value, not ${item}`);
       opts.params[item.slice(0, eq)] = item.slice(eq + 1);
     } else if (a.startsWith('--')) throw new Error(`unknown option ${a}`);
+    else if (opts.action) throw new Error(`one ACTION only, not ${opts.action} and ${a}`);
     else opts.action = a;
   }
   for (const k of ['endpoint', 'accessKeyId', 'accessKeySecret', 'action']) {
@@ -83,22 +87,47 @@ async function main() {
   for (const [api, value] of Object.entries(opts.params)) {
     const field = byApiName[api];
     if (!field) throw new Error(`${modelName} has no field ${api}`);
-    fields[field] = types[field] === 'number' ? Number(value) : value;
+    if (types[field] === 'number') {
+      if (!/^-?\d+$/.test(value)) throw new Error(`${api} takes an integer, not ${value}`);
+      fields[field] = Number(value);
+    } else if (types[field] === 'boolean') {
+      fields[field] = value.toLowerCase() === 'true';
+    } else {
+      fields[field] = value;
+    }
   }
   const request = new Model(fields);
   try {
     const response = await client[method](request, new $dara.RuntimeOptions({ autoretry: false }));
     emit({ ok: true, body: response.body.toMap() });
   } catch (e) {
-    if (!e || e.code === undefined) throw e;
+    // The service's errors (4xx/5xx with a JSON body) carry data and statusCode; anything
+    // else (refused connection, unparsable body) is the script's failure.
+    if (!e || e.code === undefined || (e.data === undefined && e.statusCode === undefined)) throw e;
+    // e.message is the SDK's own sentence ("<Code>: code: 400, <Message> request id: <id>");
+    // report the service's Message as it came (e.data is the parsed error body).
+    const data = e.data && typeof e.data === 'object' ? e.data : {};
+    const message = data.Message ?? data.message;
     emit({
       ok: false,
       code: e.code,
-      message: e.message,
-      status: e.statusCode ?? (e.data && e.data.statusCode) ?? null,
-      request_id: (e.data && e.data.RequestId) || e.requestId || null,
+      message: message ?? e.message,
+      status: e.statusCode ?? data.statusCode ?? null,
+      request_id: data.RequestId || e.requestId || null,
     });
   }
 }
 
-main().catch((e) => emit({ ok: false, code: 'ClientScriptError', message: String((e && e.stack) || e) }, 2));
+function describe(e) {
+  if (e instanceof Error) {
+    process.stderr.write(`${e.stack || e}\n`);
+    return `${e.name}: ${e.message}`;
+  }
+  try {
+    return JSON.stringify(e);
+  } catch (_) {
+    return String(e);
+  }
+}
+
+main().catch((e) => emit({ ok: false, code: 'ClientScriptError', message: describe(e) }, 2));

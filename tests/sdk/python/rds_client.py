@@ -11,11 +11,10 @@ itself fails.
 """
 
 import argparse
+import inspect
 import json
 import sys
 
-# Request fields the SDK types as integers.
-INTEGER_FIELDS = {"BackupRetentionPeriod", "BackupJobId", "PageSize", "PageNumber", "MaxResults"}
 
 ACTIONS = {
     "CreateBackup": ("CreateBackupRequest", "create_backup_with_options"),
@@ -27,13 +26,37 @@ ACTIONS = {
 }
 
 
+def typed(model, api_name, value):
+    """The value as the model types the field (BackupRetentionPeriod, BackupJobId, PageSize,
+    PageNumber, MaxResults, OwnerId... are int): the field is found through from_map, its type
+    in the model's __init__ annotations."""
+    probe = object()
+    try:
+        attrs = [k for k, v in vars(model().from_map({api_name: probe})).items() if v is probe]
+    except Exception:  # a nested model field: passed on as given
+        return value
+    if not attrs:
+        return value  # unknown name: refused after from_map
+    annotation = str(inspect.signature(model.__init__).parameters[attrs[0]].annotation)
+    if annotation in ("int", "<class 'int'>"):
+        return int(value)
+    if annotation in ("bool", "<class 'bool'>"):
+        return value.lower() == "true"
+    return value
+
+
+class ArgumentParser(argparse.ArgumentParser):
+    def error(self, message):  # bad arguments: the JSON line and exit 2, not argparse's usage text
+        raise ValueError(message)
+
+
 def emit(obj, code=0):
     print(json.dumps(obj, ensure_ascii=False))
     sys.exit(code)
 
 
 def main():
-    p = argparse.ArgumentParser()
+    p = ArgumentParser()
     p.add_argument("--endpoint", required=True)
     p.add_argument("--access-key-id", required=True)
     p.add_argument("--access-key-secret", required=True)
@@ -54,10 +77,14 @@ def main():
         # The SDK asks Utils.get_nonce() for every request's nonce (V3 header, V2 parameter).
         Utils.get_nonce = staticmethod(lambda: args.fixed_nonce)
 
+    model_name, method_name = ACTIONS[args.action]
+    model = getattr(rds_models, model_name)
     params = {}
     for item in args.param:
-        name, _, value = item.partition("=")
-        params[name] = int(value) if name in INTEGER_FIELDS else value
+        name, eq, value = item.partition("=")
+        if not eq or not name:
+            raise ValueError(f"--param takes Name=Value, not {item!r}")
+        params[name] = typed(model, name, value)
 
     config = open_api_models.Config(
         access_key_id=args.access_key_id,
@@ -70,21 +97,30 @@ def main():
     if args.signature_algorithm == "v2":
         config.signature_algorithm = "v2"
     client = Client(config)
-    model_name, method_name = ACTIONS[args.action]
-    request = getattr(rds_models, model_name)().from_map(params)
+    request = model().from_map(params)
+    # from_map drops names the model does not know: refuse them rather than send less.
+    unknown = sorted(set(params) - set(request.to_map()))
+    if unknown:
+        raise ValueError(f"{model_name} has no field {', '.join(unknown)}")
     try:
         response = getattr(client, method_name)(request, RuntimeOptions(autoretry=False))
-    except Exception as e:  # the SDK's exceptions carry the service's error
+    except Exception as e:
+        # The service's errors (4xx/5xx with a JSON body) come as the SDK's ClientException /
+        # ServerException with code, data (the parsed body) and status_code; anything else
+        # (refused connection, unparsable body) is the script's failure.
         code = getattr(e, "code", None)
-        if code is None:
+        data = getattr(e, "data", None)
+        if code is None or not isinstance(data, dict):
             raise
-        data = getattr(e, "data", None) or {}
+        # e.message is the SDK's own sentence ("code: 400, <Message> request id: <id>");
+        # report the service's Message as it came (e.data is the parsed error body).
+        message = data.get("Message", data.get("message"))
         emit({
             "ok": False,
             "code": code,
-            "message": getattr(e, "message", None),
+            "message": message if message is not None else getattr(e, "message", None),
             "status": getattr(e, "status_code", None) or getattr(e, "statusCode", None) or data.get("statusCode"),
-            "request_id": getattr(e, "request_id", None) or data.get("RequestId"),
+            "request_id": data.get("RequestId") or getattr(e, "request_id", None),
         })
     emit({"ok": True, "body": response.body.to_map()})
 
