@@ -31,13 +31,14 @@ cargo fmt --all -- --check
 
 step "cargo clippy (all targets, native and wasm, warnings are errors)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
-cargo clippy -p rds-backup-web --all-targets --target wasm32-unknown-unknown --locked -- -D warnings
+cargo clippy -p rds-backup-web -p rds-backup-wasm --all-targets --target wasm32-unknown-unknown --locked -- -D warnings
 
 step "core builds for wasm32-unknown-unknown"
 cargo build -p rds-backup-core --target wasm32-unknown-unknown --locked
 
-step "the console's release build (trunk, wasm-opt -Oz)"
+step "the console's release build (trunk, wasm-opt -Oz) and the portal packages (target/pkg/)"
 trunk build --release --offline
+bash scripts/build-packages.sh
 
 step "cargo test (workspace)"
 cargo test --workspace --locked
@@ -45,7 +46,7 @@ cargo test --workspace --locked
 step "console components in headless Chromium (wasm-bindgen-test)"
 CHROMEDRIVER=$(command -v chromedriver) cargo test -p rds-backup-web --target wasm32-unknown-unknown --locked
 
-step "the console end to end in headless Chromium (screenshots in tests/artifacts/)"
-node --test --test-concurrency=1 tests/browser/
+step "the packages against the CLI (node --test), the console and the example portal in headless Chromium (screenshots in tests/artifacts/)"
+node --test --test-concurrency=1 tests/packages/ tests/browser/
 
 printf '\nall checks passed\n'

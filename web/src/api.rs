@@ -1,4 +1,5 @@
-//! Calls to the signing proxy's JSON API (same origin). The browser holds no credential.
+//! Calls to the signing proxy's JSON API (`base` is its origin, or empty for the page's
+//! own). The browser holds no credential.
 
 use gloo::net::http::Request;
 use serde::Deserialize;
@@ -95,22 +96,23 @@ fn enc(s: &str) -> String {
 }
 
 /// `GET /api/config`.
-pub async fn config() -> Result<Config, ApiError> {
-    let v = json(Request::get("/api/config").build()).await?;
+pub async fn config(base: &str) -> Result<Config, ApiError> {
+    let v = json(Request::get(&format!("{base}/api/config")).build()).await?;
     serde_json::from_value(v).map_err(ApiError::network)
 }
 
 /// `GET /api/instances?RegionId=`.
-pub async fn instances(region: &str) -> Result<Vec<Instance>, ApiError> {
-    let v = json(Request::get(&format!("/api/instances?RegionId={}", enc(region))).build()).await?;
+pub async fn instances(base: &str, region: &str) -> Result<Vec<Instance>, ApiError> {
+    let v = json(Request::get(&format!("{base}/api/instances?RegionId={}", enc(region))).build())
+        .await?;
     serde_json::from_value(v["Instances"].clone()).map_err(ApiError::network)
 }
 
 /// The names of an instance's databases (`GET /api/instances/{id}`).
-pub async fn databases(region: &str, id: &str) -> Result<Vec<String>, ApiError> {
+pub async fn databases(base: &str, region: &str, id: &str) -> Result<Vec<String>, ApiError> {
     let v = json(
         Request::get(&format!(
-            "/api/instances/{}?RegionId={}",
+            "{base}/api/instances/{}?RegionId={}",
             enc(id),
             enc(region)
         ))
@@ -128,8 +130,8 @@ pub async fn databases(region: &str, id: &str) -> Result<Vec<String>, ApiError> 
 }
 
 /// `POST /api/backups`; the BackupJobId.
-pub async fn create_backup(body: String) -> Result<String, ApiError> {
-    let req = Request::post("/api/backups")
+pub async fn create_backup(base: &str, body: String) -> Result<String, ApiError> {
+    let req = Request::post(&format!("{base}/api/backups"))
         .header("content-type", "application/json")
         .body(body);
     let v = json(req).await?;
@@ -151,9 +153,9 @@ pub struct Task {
 }
 
 /// `GET /api/backup-tasks` for one job.
-pub async fn task(region: &str, id: &str, job: &str) -> Result<Option<Task>, ApiError> {
+pub async fn task(base: &str, region: &str, id: &str, job: &str) -> Result<Option<Task>, ApiError> {
     let url = format!(
-        "/api/backup-tasks?RegionId={}&DBInstanceId={}&BackupJobId={}",
+        "{base}/api/backup-tasks?RegionId={}&DBInstanceId={}&BackupJobId={}",
         enc(region),
         enc(id),
         enc(job)

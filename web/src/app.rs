@@ -3,10 +3,12 @@
 
 use crate::api::{self, ApiError, Config, Instance, Task};
 use crate::browser;
+use crate::embed::Options;
 use crate::fields::{ChoiceSelect, Marks, TextField};
 use crate::i18n::{Lang, Text, advice, t};
 use crate::state::{Action, Form, History, State};
 use rds_backup_core::endpoint::KNOWN_REGIONS;
+use rds_backup_core::policy::least_privilege;
 use rds_backup_core::sign::{Call, Method, RDS_VERSION, SignatureVersion, preview};
 use rds_backup_core::snippet::{self, Target};
 use rds_backup_core::{
@@ -14,6 +16,7 @@ use rds_backup_core::{
     choices, validate,
 };
 use std::collections::BTreeMap;
+use std::rc::Rc;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
@@ -80,14 +83,43 @@ fn http_preview(req: &CreateBackup, region: &str) -> String {
         .replace("\r\n", "\n")
 }
 
+/// Props of [`App`]: standalone by default, or embedded with [`Options`].
+#[derive(Properties, PartialEq, Default)]
+pub struct AppProps {
+    /// How the console runs.
+    #[prop_or_default]
+    pub options: Rc<Options>,
+}
+
+/// The form a console starts with: the URL's when standalone, the host's options when embedded.
+fn initial_form(options: &Options) -> Form {
+    if options.embedded() {
+        Form {
+            region: options.region.clone().unwrap_or_default(),
+            instance: options.instance.clone().unwrap_or_default(),
+            ..Form::default()
+        }
+    } else {
+        browser::form_from_location()
+    }
+}
+
 /// The console.
 #[function_component(App)]
-pub fn app() -> Html {
-    let lang = use_state(initial_lang);
-    let state = use_reducer(|| State {
-        form: browser::form_from_location(),
-        history: History::Keep,
-    });
+pub fn app(props: &AppProps) -> Html {
+    let options = props.options.clone();
+    let base = options.api_base.clone();
+    let lang = {
+        let locale = options.locale;
+        use_state(move || locale.unwrap_or_else(initial_lang))
+    };
+    let state = {
+        let options = options.clone();
+        use_reducer(move || State {
+            form: initial_form(&options),
+            history: History::Keep,
+        })
+    };
     let proxy = use_state(|| Proxy::Loading);
     let instances = use_state(Vec::<Instance>::new);
     let databases = use_state(Vec::<String>::new);
@@ -115,9 +147,10 @@ pub fn app() -> Html {
     {
         let proxy = proxy.clone();
         let state = state.clone();
+        let base = base.clone();
         use_effect_with((), move |_| {
             wasm_bindgen_futures::spawn_local(async move {
-                match api::config().await {
+                match api::config(&base).await {
                     Ok(c) => {
                         if let Some(r) = c.regions.first().filter(|_| state.form.region.is_empty())
                         {
@@ -135,17 +168,23 @@ pub fn app() -> Html {
             });
         });
     }
-    // The region's instances.
+    // The region's instances (of the allowed engines).
     {
         let instances = instances.clone();
         let ready = matches!(*proxy, Proxy::Ready(_));
+        let (base, engines) = (base.clone(), options.engines.clone());
         use_effect_with((form.region.clone(), ready), move |(region, ready)| {
             instances.set(Vec::new());
             if *ready && Region::new(region).is_ok() {
                 let region = region.clone();
                 wasm_bindgen_futures::spawn_local(async move {
-                    if let Ok(list) = api::instances(&region).await {
-                        instances.set(list);
+                    if let Ok(list) = api::instances(&base, &region).await {
+                        let allowed = |i: &Instance| {
+                            engines.as_ref().is_none_or(|e| {
+                                Engine::parse(&i.engine).is_some_and(|x| e.contains(&x))
+                            })
+                        };
+                        instances.set(list.into_iter().filter(allowed).collect());
                     }
                 });
             }
@@ -155,28 +194,47 @@ pub fn app() -> Html {
     // A picked instance's databases.
     {
         let databases = databases.clone();
+        let base = base.clone();
         let key = (form.region.clone(), picked.as_ref().map(|i| i.id.clone()));
         use_effect_with(key, move |(region, id)| {
             databases.set(Vec::new());
             if let Some(id) = id.clone() {
                 let region = region.clone();
                 wasm_bindgen_futures::spawn_local(async move {
-                    if let Ok(dbs) = api::databases(&region, &id).await {
+                    if let Ok(dbs) = api::databases(&base, &region, &id).await {
                         databases.set(dbs);
                     }
                 });
             }
         });
     }
-    // The URL follows the form; back and forward bring the form back.
+    // Standalone, the URL follows the form and back/forward bring it back; embedded, the
+    // host page's URL is its own, and the host hears of every change instead.
     {
         let st = (*state).clone();
-        use_effect_with(st, |st| browser::write_location(&st.form, st.history));
+        let options = options.clone();
+        use_effect_with(st, move |st| {
+            if options.embedded() {
+                let request: serde_json::Value =
+                    serde_json::from_str(&st.form.to_json()).unwrap_or_default();
+                let valid = st
+                    .form
+                    .context()
+                    .is_some_and(|c| validate(&c, &st.form.draft()).is_ok());
+                options.emit(
+                    "request-changed",
+                    &serde_json::json!({ "request": request, "valid": valid }),
+                );
+            } else {
+                browser::write_location(&st.form, st.history);
+            }
+        });
     }
     {
         let state = state.clone();
+        let embedded = options.embedded();
         use_effect_with((), move |_| {
-            let listener = web_sys::window().map(|w| {
+            let listener = web_sys::window().filter(|_| !embedded).map(|w| {
                 gloo::events::EventListener::new(&w, "popstate", move |_| {
                     state.dispatch(Action::Load(browser::form_from_location(), History::Keep));
                 })
@@ -184,16 +242,25 @@ pub fn app() -> Html {
             move || drop(listener)
         });
     }
-    // The language is remembered and set on the page.
-    use_effect_with(l, |l| {
-        browser::store(LANG_KEY, l.tag());
-        browser::set_document_lang(l.tag());
-    });
+    // The language is remembered and set on the page (or on the host element).
+    {
+        let host = options.host.clone();
+        use_effect_with(l, move |l| {
+            browser::store(LANG_KEY, l.tag());
+            match host {
+                Some(h) => {
+                    let _ = h.set_attribute("lang", l.tag());
+                }
+                None => browser::set_document_lang(l.tag()),
+            }
+        });
+    }
     // A started job is followed until it ends.
     {
         let job = job.clone();
         let region = form.region.clone();
         let instance = form.instance.clone();
+        let (base, options) = (base.clone(), options.clone());
         let running = match &*job {
             Job::Started { id, task } => (!task
                 .as_ref()
@@ -204,14 +271,20 @@ pub fn app() -> Html {
         use_effect_with(running, move |running| {
             let interval = running.clone().map(|id| {
                 gloo::timers::callback::Interval::new(1000, move || {
-                    let (job, region, instance, id) =
-                        (job.clone(), region.clone(), instance.clone(), id.clone());
+                    let (job, region, instance, id) = (job.clone(), region.clone(), instance.clone(), id.clone());
+                    let (base, options) = (base.clone(), options.clone());
                     wasm_bindgen_futures::spawn_local(async move {
-                        if let Ok(Some(task)) = api::task(&region, &instance, &id).await {
-                            job.set(Job::Started {
-                                id,
-                                task: Some(task),
-                            });
+                        if let Ok(Some(task)) = api::task(&base, &region, &instance, &id).await {
+                            if task.status == "Finished" || task.status == "Failed" {
+                                options.emit(
+                                    "backup-finished",
+                                    &serde_json::json!({
+                                        "BackupJobId": id, "BackupStatus": task.status, "BackupId": task.backup_id,
+                                        "DBInstanceId": instance, "RegionId": region,
+                                    }),
+                                );
+                            }
+                            job.set(Job::Started { id, task: Some(task) });
                         }
                     });
                 })
@@ -274,13 +347,27 @@ pub fn app() -> Html {
     let send = {
         let job = job.clone();
         let body = request.as_ref().map(|r| form.proxy_body(&r.params()));
+        let (base, options) = (base.clone(), options.clone());
+        let (region, instance) = (form.region.clone(), form.instance.clone());
         Callback::from(move |_: MouseEvent| {
             let Some(body) = body.clone() else { return };
             let job = job.clone();
             job.set(Job::Sending);
+            let (base, options, region, instance) = (
+                base.clone(),
+                options.clone(),
+                region.clone(),
+                instance.clone(),
+            );
             wasm_bindgen_futures::spawn_local(async move {
-                match api::create_backup(body).await {
-                    Ok(id) => job.set(Job::Started { id, task: None }),
+                match api::create_backup(&base, body).await {
+                    Ok(id) => {
+                        options.emit(
+                            "backup-submitted",
+                            &serde_json::json!({ "BackupJobId": id, "DBInstanceId": instance, "RegionId": region }),
+                        );
+                        job.set(Job::Started { id, task: None });
+                    }
                     Err(e) => job.set(Job::Refused(e)),
                 }
             });
@@ -293,6 +380,16 @@ pub fn app() -> Html {
     let shows = |f: Field, has_value: bool| {
         field_of(f).is_some_and(|c| c.applies || has_value) || (has_value && ctx.is_none())
     };
+    let offered_engines: Vec<Engine> = Engine::ALL
+        .iter()
+        .copied()
+        .filter(|e| {
+            options
+                .engines
+                .as_ref()
+                .is_none_or(|allowed| allowed.contains(e))
+        })
+        .collect();
 
     html! {
         <div class="console">
@@ -352,7 +449,7 @@ pub fn app() -> Html {
                             <label for="f-Engine">{ t(l, Text::Engine) }</label>
                             <select ref={engine_ref} id="f-Engine" name="Engine" disabled={picked.is_some()} onchange={select_cb(|v| Action::Engine(Engine::parse(v)))}>
                                 <option value="" selected={form.engine.is_none()}>{ t(l, Text::ChooseEngine) }</option>
-                                { for Engine::ALL.iter().map(|e| html! { <option value={e.as_str()} selected={form.engine == Some(*e)}>{ e.display_name() }</option> }) }
+                                { for offered_engines.iter().map(|e| html! { <option value={e.as_str()} selected={form.engine == Some(*e)}>{ e.display_name() }</option> }) }
                             </select>
                         </div>
                         <div class="field">
@@ -477,6 +574,20 @@ pub fn app() -> Html {
                             }
                         }
                     </section>
+                    <section class="policy" aria-labelledby="h-policy">
+                        <h2 id="h-policy">{ t(l, Text::Policy) }</h2>
+                        {
+                            match (&request, Region::new(&form.region)) {
+                                (Some(req), Ok(region)) => html! {
+                                    <>
+                                        <p class="hint">{ t(l, Text::PolicyHint) }</p>
+                                        <pre class="ram-policy">{ serde_json::to_string_pretty(&least_privilege(&region, req)).unwrap_or_default() }</pre>
+                                    </>
+                                },
+                                _ => html! { <p class="hint">{ t(l, Text::NotValidYet) }</p> },
+                            }
+                        }
+                    </section>
                     <section class="snippets" aria-labelledby="h-snippets">
                         <h2 id="h-snippets">{ t(l, Text::Snippets) }</h2>
                         <div class="snippet-bar">
@@ -496,7 +607,8 @@ pub fn app() -> Html {
                             {
                                 match (&request, Region::new(&form.region)) {
                                     (Some(req), Ok(region)) => {
-                                        let text = snippet::snippet(req, &Target { proxy_url: browser::origin(), ..Target::new(region) }, *snippet_lang);
+                                        let proxy_url = if base.is_empty() { browser::origin() } else { base.clone() };
+                                        let text = snippet::snippet(req, &Target { proxy_url, ..Target::new(region) }, *snippet_lang);
                                         let copy_text = text.clone();
                                         let copied_cb = copied.clone();
                                         html! {

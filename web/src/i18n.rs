@@ -82,6 +82,8 @@ pub enum Text {
     SnapshotSentAsPhysical,
     Reset,
     PickDatabases,
+    Policy,
+    PolicyHint,
 }
 
 /// The text in a language.
@@ -220,6 +222,14 @@ pub fn t(lang: Lang, text: Text) -> &'static str {
         (Lang::Id, Reset) => "Mulai ulang",
         (Lang::En, PickDatabases) => "The instance's databases",
         (Lang::Id, PickDatabases) => "Database milik instance",
+        (Lang::En, Policy) => "RAM policy (least privilege)",
+        (Lang::Id, Policy) => "Kebijakan RAM (hak minimum)",
+        (Lang::En, PolicyHint) => {
+            "Grants exactly this backup: attach it to the RAM user or role that sends it (the account is left as *)."
+        }
+        (Lang::Id, PolicyHint) => {
+            "Hanya mengizinkan pencadangan ini: pasang pada pengguna atau role RAM yang mengirimnya (akun ditulis *)."
+        }
     }
 }
 

@@ -6,6 +6,7 @@
 pub mod api;
 pub mod app;
 pub mod browser;
+pub mod embed;
 pub mod fields;
 pub mod i18n;
 pub mod state;

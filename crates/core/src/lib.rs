@@ -10,6 +10,7 @@ pub mod encode;
 pub mod endpoint;
 pub mod input;
 pub mod model;
+pub mod policy;
 pub mod report;
 pub mod request;
 pub mod rules;

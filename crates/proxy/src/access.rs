@@ -1,7 +1,9 @@
 //! Who is calling and what they may do: bearer tokens, per-user policies, the audit log.
 
 use crate::error::ProxyError;
-use crate::policy::{Decision, Policy, instance_arn};
+use crate::policy::{Decision, Policy};
+use rds_backup_core::Region;
+use rds_backup_core::policy::{CREATE_BACKUP_ACTION, instance_resource};
 use serde::Serialize;
 use std::collections::HashMap;
 use std::io::Write;
@@ -65,13 +67,18 @@ impl Access {
     }
 
     /// Checks `rds:CreateBackup` on an instance for a user.
-    pub fn check_create(&self, user: &str, region: &str, instance: &str) -> Result<(), ProxyError> {
+    pub fn check_create(
+        &self,
+        user: &str,
+        region: &Region,
+        instance: &str,
+    ) -> Result<(), ProxyError> {
         if self.policies.is_none() {
             return Ok(());
         }
-        let resource = instance_arn(region, instance);
+        let resource = instance_resource(region, "*", instance);
         let decision = self.policy_of(user).map_or(Decision::ImplicitDeny, |p| {
-            p.decide("rds:CreateBackup", &resource)
+            p.decide(CREATE_BACKUP_ACTION, &resource)
         });
         match decision {
             Decision::Allowed => Ok(()),

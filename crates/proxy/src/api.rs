@@ -253,8 +253,7 @@ async fn create_backup_inner(
     let region = region_of(input.region.as_deref())?;
     record.region = Some(region.to_string());
     let id = instance_id(input.draft.db_instance_id.as_deref())?;
-    app.access
-        .check_create(&record.user, region.as_str(), &id)?;
+    app.access.check_create(&record.user, &region, &id)?;
     let attr = attribute(app, &region, &id).await?;
     let ctx = context_of(&id, &attr)?;
     let request = validate(&ctx, &input.draft)

@@ -100,11 +100,6 @@ pub enum Decision {
     ImplicitDeny,
 }
 
-/// The resource name of an instance, as RAM writes it (the account is `*`).
-pub fn instance_arn(region: &str, instance: &str) -> String {
-    format!("acs:rds:{region}:*:dbinstance/{instance}")
-}
-
 impl Policy {
     /// Whether `action` on `resource` is allowed.
     pub fn decide(&self, action: &str, resource: &str) -> Decision {
@@ -153,6 +148,44 @@ impl Policy {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+    use rds_backup_core::policy::{CREATE_BACKUP_ACTION, instance_resource, least_privilege};
+    use rds_backup_core::{Context, Draft, Engine, Region, StorageType, validate};
+
+    #[test]
+    fn the_policy_core_suggests_allows_exactly_its_request() {
+        let req = validate(
+            &Context::new(Engine::PostgreSql, StorageType::CloudEssd),
+            &Draft {
+                db_instance_id: Some("pgm-bp1pg0002".into()),
+                ..Draft::default()
+            },
+        )
+        .unwrap();
+        let region = Region::new("cn-hangzhou").unwrap();
+        let text = serde_json::to_string(&least_privilege(&region, &req)).unwrap();
+        let p: Policy = serde_json::from_str(&text).unwrap();
+        assert_eq!(
+            p.decide(
+                CREATE_BACKUP_ACTION,
+                &instance_resource(&region, "*", "pgm-bp1pg0002")
+            ),
+            Decision::Allowed
+        );
+        assert_eq!(
+            p.decide(
+                CREATE_BACKUP_ACTION,
+                &instance_resource(&region, "*", "pgm-other")
+            ),
+            Decision::ImplicitDeny
+        );
+        assert_eq!(
+            p.decide(
+                "rds:DeleteDBInstance",
+                &instance_resource(&region, "*", "pgm-bp1pg0002")
+            ),
+            Decision::ImplicitDeny
+        );
+    }
 
     #[test]
     fn globs() {
@@ -179,7 +212,10 @@ mod tests {
             ]}"#,
         )
         .unwrap();
-        let d = |r: &str, i: &str| p.decide("rds:CreateBackup", &instance_arn(r, i));
+        let d = |r: &str, i: &str| {
+            let region = rds_backup_core::Region::new(r).unwrap();
+            p.decide(CREATE_BACKUP_ACTION, &instance_resource(&region, "*", i))
+        };
         assert_eq!(d("cn-hangzhou", "rm-dev-1"), Decision::Allowed);
         assert_eq!(d("cn-hangzhou", "rm-prod-1"), Decision::ExplicitDeny);
         assert_eq!(d("ap-southeast-1", "rm-dev-1"), Decision::ImplicitDeny);

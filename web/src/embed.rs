@@ -1,0 +1,135 @@
+//! The console inside another page: `mount(element, options)` (the `<rds-backup-console>`
+//! custom element of `element.js` calls it inside its shadow root), and the DOM events the
+//! host page listens to.
+
+use crate::app::{App, AppProps};
+use crate::i18n::Lang;
+use rds_backup_core::Engine;
+use serde::Deserialize;
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+
+/// How the console runs: standalone (the page is the console) or embedded in a host page.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Options {
+    /// The proxy's origin (`https://backup.example.com`), or empty for the page's own.
+    pub api_base: String,
+    /// The region to start with.
+    pub region: Option<String>,
+    /// The language to start with.
+    pub locale: Option<Lang>,
+    /// Only these engines are offered (and only their instances listed).
+    pub engines: Option<Vec<Engine>>,
+    /// The instance to start with.
+    pub instance: Option<String>,
+    /// The element that receives the events (the custom element); `None` when standalone.
+    pub host: Option<web_sys::Element>,
+}
+
+impl Options {
+    /// Embedded: the host page's URL, history and `<html lang>` are left alone.
+    pub fn embedded(&self) -> bool {
+        self.host.is_some()
+    }
+
+    /// Sends a DOM event from the host element (bubbling, crossing the shadow boundary).
+    pub fn emit(&self, name: &str, detail: &serde_json::Value) {
+        let Some(host) = &self.host else { return };
+        let detail = js_sys::JSON::parse(&detail.to_string()).unwrap_or(JsValue::NULL);
+        let init = web_sys::CustomEventInit::new();
+        init.set_bubbles(true);
+        init.set_composed(true);
+        init.set_detail(&detail);
+        if let Ok(event) = web_sys::CustomEvent::new_with_event_init_dict(name, &init) {
+            let _ = host.dispatch_event(&event);
+        }
+    }
+}
+
+/// The options a host passes to `mount` (all optional).
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct MountOptions {
+    proxy_url: Option<String>,
+    region: Option<String>,
+    locale: Option<String>,
+    engines: Option<Vec<String>>,
+    instance: Option<String>,
+}
+
+/// A mounted console; `unmount()` removes it.
+#[wasm_bindgen]
+pub struct Console {
+    handle: Option<yew::AppHandle<App>>,
+}
+
+#[wasm_bindgen]
+impl Console {
+    /// Removes the console from its element.
+    pub fn unmount(&mut self) {
+        if let Some(h) = self.handle.take() {
+            h.destroy();
+        }
+    }
+}
+
+#[wasm_bindgen(typescript_custom_section)]
+const MOUNT_OPTIONS: &str = r#"
+/** Options of `mount`; all optional. */
+export interface MountOptions {
+  /** The proxy's origin, e.g. "https://backup.example.com" (empty: the page's own). */
+  proxyUrl?: string;
+  /** The region to start with. */
+  region?: string;
+  /** "en" or "id". */
+  locale?: string;
+  /** Only these engines are offered. */
+  engines?: ("MySQL" | "PostgreSQL" | "SQLServer" | "MariaDB")[];
+  /** The instance to start with. */
+  instance?: string;
+}
+"#;
+
+/// Renders the console into `element`. `options`: `{proxyUrl, region, locale, engines,
+/// instance}`; events (`request-changed`, `backup-submitted`, `backup-finished`) are sent
+/// from `host` (the custom element), or from `element` when no host is given.
+#[wasm_bindgen]
+pub fn mount(
+    element: web_sys::Element,
+    #[wasm_bindgen(unchecked_param_type = "MountOptions | undefined")] options: JsValue,
+    host: Option<web_sys::Element>,
+) -> Result<Console, JsValue> {
+    let o: MountOptions = if options.is_undefined() || options.is_null() {
+        MountOptions::default()
+    } else {
+        serde_wasm_bindgen::from_value(options)
+            .map_err(|e| JsValue::from(js_sys::Error::new(&format!("mount options: {e}"))))?
+    };
+    let mut engines = Vec::new();
+    for name in o.engines.iter().flatten() {
+        engines.push(Engine::parse(name.trim()).ok_or_else(|| {
+            JsValue::from(js_sys::Error::new(&format!(
+                "engines: '{name}' is not MySQL, PostgreSQL, SQLServer or MariaDB"
+            )))
+        })?);
+    }
+    let options = Options {
+        api_base: o
+            .proxy_url
+            .unwrap_or_default()
+            .trim_end_matches('/')
+            .to_owned(),
+        region: o.region.filter(|r| !r.is_empty()),
+        locale: o.locale.map(|l| Lang::from_tag(&l)),
+        engines: (!engines.is_empty()).then_some(engines),
+        instance: o.instance.filter(|i| !i.is_empty()),
+        host: Some(host.unwrap_or_else(|| element.clone())),
+    };
+    let props = AppProps {
+        options: Rc::new(options),
+    };
+    let handle = yew::Renderer::<App>::with_root_and_props(element, props).render();
+    Ok(Console {
+        handle: Some(handle),
+    })
+}
