@@ -735,3 +735,48 @@ fn tampering_with_any_signed_part_is_refused() {
         emu.advance(JOB_MS);
     }
 }
+
+/// The legacy `@alicloud/pop-core` POST: every parameter, Signature included, in a form
+/// body, sent chunked (as its older releases do) or with a length.
+#[test]
+fn a_v2_form_body_is_read_chunked_or_not() {
+    let emu = Emulator::start();
+    for (i, chunked) in [(0, true), (1, false)] {
+        let signed = sign(
+            &emu.call(
+                "CreateBackup",
+                &[
+                    (
+                        "DBInstanceId",
+                        if i == 0 {
+                            "rm-demo-mysql-cloud"
+                        } else {
+                            "pgm-demo-pg-cloud"
+                        },
+                    ),
+                    ("BackupMethod", "Snapshot"),
+                ],
+            ),
+            &test_creds(),
+            SignatureVersion::V2,
+        );
+        let body = signed.request.query.clone();
+        let head = format!(
+            "POST / HTTP/1.1\r\nhost: {}\r\ncontent-type: application/x-www-form-urlencoded\r\nconnection: close\r\n",
+            emu.host()
+        );
+        let raw = if chunked {
+            let (a, b) = body.split_at(body.len() / 2);
+            format!(
+                "{head}transfer-encoding: chunked\r\n\r\n{:x}\r\n{a}\r\n{:x}\r\n{b}\r\n0\r\n\r\n",
+                a.len(),
+                b.len()
+            )
+        } else {
+            format!("{head}content-length: {}\r\n\r\n{body}", body.len())
+        };
+        let r = send_bytes(emu.addr, raw.as_bytes());
+        assert_eq!(r.status, 200, "chunked={chunked}: {}", r.body);
+        assert!(r.json()["BackupJobId"].is_string());
+    }
+}
