@@ -346,7 +346,11 @@ pub fn app(props: &AppProps) -> Html {
 
     let send = {
         let job = job.clone();
-        let body = request.as_ref().map(|r| form.proxy_body(&r.params()));
+        // The proxy's body, as the curl snippet sends it: RegionId and the parameters.
+        let body = request
+            .as_ref()
+            .zip(Region::new(&form.region).ok())
+            .map(|(r, region)| snippet::proxy_body(r, &region));
         let (base, options) = (base.clone(), options.clone());
         let (region, instance) = (form.region.clone(), form.instance.clone());
         Callback::from(move |_: MouseEvent| {

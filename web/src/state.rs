@@ -250,21 +250,6 @@ impl Form {
                 .unwrap_or_default(),
         })
     }
-
-    /// The body of `POST /api/backups`: RegionId and the parameters (no engine or storage:
-    /// the proxy learns them from the instance).
-    pub fn proxy_body(&self, params: &rds_backup_core::Params) -> String {
-        let mut m = serde_json::Map::new();
-        m.insert("RegionId".into(), self.region.clone().into());
-        for (k, v) in params.pairs() {
-            let value = match (k, v.parse::<i64>()) {
-                ("BackupRetentionPeriod", Ok(n)) => serde_json::Value::from(n),
-                _ => serde_json::Value::from(v),
-            };
-            m.insert(k.into(), value);
-        }
-        serde_json::Value::Object(m).to_string()
-    }
 }
 
 #[cfg(test)]

@@ -570,24 +570,21 @@ fn aliyun(req: &CreateBackup, t: &Target) -> String {
 
 /// The JSON body the proxy takes: `RegionId` and the parameters, numbers as numbers.
 pub fn proxy_body(req: &CreateBackup, region: &Region) -> String {
-    let mut m = serde_json::Map::new();
-    m.insert("RegionId".into(), region.as_str().into());
-    for (f, v) in params(req) {
-        let value = match v.parse::<i64>() {
-            Ok(n) if is_number(f) => serde_json::Value::from(n),
-            _ => serde_json::Value::from(v),
-        };
-        m.insert(f.as_str().into(), value);
-    }
-    // Keys keep the API's order: serialize by hand.
-    let parts: Vec<String> = std::iter::once(("RegionId".to_owned(), m["RegionId"].clone()))
-        .chain(
-            params(req)
-                .into_iter()
-                .map(|(f, _)| (f.as_str().to_owned(), m[f.as_str()].clone())),
-        )
-        .map(|(k, v)| format!("{}:{}", serde_json::Value::from(k), v))
-        .collect();
+    // Written by hand so the keys keep the API's order.
+    let value = |f: Field, v: &str| match v.parse::<i64>() {
+        Ok(n) if is_number(f) => serde_json::Value::from(n),
+        _ => serde_json::Value::from(v),
+    };
+    let parts: Vec<String> = std::iter::once(format!(
+        "\"RegionId\":{}",
+        serde_json::Value::from(region.as_str())
+    ))
+    .chain(
+        params(req)
+            .into_iter()
+            .map(|(f, v)| format!("{}:{}", serde_json::Value::from(f.as_str()), value(f, &v))),
+    )
+    .collect();
     format!("{{{}}}", parts.join(","))
 }
 
