@@ -212,14 +212,84 @@ pub struct State {
     pub check_replay: bool,
     /// The jobs.
     jobs: Mutex<Jobs>,
-    /// Nonces seen, with when they were seen (ms), by (key id, nonce).
-    nonces: Mutex<HashMap<(String, String), i64>>,
+    /// Nonces seen within the window.
+    nonces: Nonces,
     requests: AtomicU64,
     seed: u64,
 }
 
 /// The timestamp window and the nonce memory: 15 minutes.
 pub const WINDOW_SECS: u64 = 15 * 60;
+
+/// The most nonces remembered at once; past it the oldest are forgotten first. At this
+/// size a replay is caught unless over a million calls came in between.
+pub const NONCE_MEMORY: usize = 1 << 20;
+
+/// Independent parts of the nonce memory: less waiting on one lock, and a table that
+/// grows in small steps (no long pause to rehash a million entries).
+const NONCE_SHARDS: usize = 16;
+
+/// Nonces seen within the window, as keyed 64-bit hashes of (key id, nonce): a false
+/// "seen" would need a 64-bit collision under a per-process random key.
+struct Nonces {
+    hasher: std::collections::hash_map::RandomState,
+    shards: Vec<Mutex<NonceShard>>,
+}
+
+impl Default for Nonces {
+    fn default() -> Nonces {
+        Nonces {
+            hasher: std::collections::hash_map::RandomState::new(),
+            shards: (0..NONCE_SHARDS).map(|_| Mutex::default()).collect(),
+        }
+    }
+}
+
+impl Nonces {
+    /// Records a nonce of `key_id` at `now` (ms); false if it was seen within `window` (ms).
+    fn record(&self, key_id: &str, nonce: &str, now: i64, window: i64) -> bool {
+        use std::hash::BuildHasher;
+        let h = self.hasher.hash_one((key_id, nonce));
+        // The low bits pick the shard; the table inside hashes the value again.
+        let shard = usize::try_from(h % NONCE_SHARDS as u64).unwrap_or(0);
+        self.shards
+            .get(shard)
+            .is_some_and(|s| lock(s).record(h, now, window, NONCE_MEMORY / NONCE_SHARDS))
+    }
+}
+
+/// One part of the nonce memory, and the order its nonces came in, so that forgetting
+/// the expired ones costs O(1) per call instead of a scan of the table.
+#[derive(Default)]
+struct NonceShard {
+    seen: HashMap<u64, i64>,
+    order: std::collections::VecDeque<(i64, u64)>,
+}
+
+impl NonceShard {
+    fn record(&mut self, h: u64, now: i64, window: i64, capacity: usize) -> bool {
+        // Forget what left the window or does not fit (if a test moves the clock back,
+        // only the front is looked at, so that costs nothing either).
+        while let Some(&(t, old)) = self.order.front() {
+            if now - t <= window && self.order.len() < capacity {
+                break;
+            }
+            self.order.pop_front();
+            // Only if it was not seen again since.
+            if self.seen.get(&old) == Some(&t) {
+                self.seen.remove(&old);
+            }
+        }
+        match self.seen.get(&h) {
+            Some(t) if (now - *t).abs() <= window => false,
+            _ => {
+                self.seen.insert(h, now);
+                self.order.push_back((now, h));
+                true
+            }
+        }
+    }
+}
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     // A handler that panicked cannot leave these tables half-written: recover the data.
@@ -239,7 +309,7 @@ impl State {
             job_ms,
             check_replay: true,
             jobs: Mutex::new(Jobs::default()),
-            nonces: Mutex::new(HashMap::new()),
+            nonces: Nonces::default(),
             requests: AtomicU64::new(0),
             seed: u64::from_le_bytes(seed),
         }
@@ -260,21 +330,52 @@ impl State {
         }
         let now = self.clock.now_ms();
         let window = i64::try_from(WINDOW_SECS * 1000).unwrap_or(i64::MAX);
-        let mut seen = lock(&self.nonces);
-        if seen.len() > 10_000 {
-            seen.retain(|_, t| now - *t <= window);
-        }
-        match seen.get(&(key_id.to_owned(), nonce.to_owned())) {
-            Some(t) if now - *t <= window => false,
-            _ => {
-                seen.insert((key_id.to_owned(), nonce.to_owned()), now);
-                true
-            }
-        }
+        self.nonces.record(key_id, nonce, now, window)
     }
 
     /// The jobs table, locked.
     pub fn jobs(&self) -> MutexGuard<'_, Jobs> {
         lock(&self.jobs)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{NONCE_MEMORY, NONCE_SHARDS, NonceShard, Nonces};
+
+    #[test]
+    fn a_nonce_is_refused_again_within_the_window_and_taken_after_it() {
+        let n = Nonces::default();
+        assert!(n.record("id", "n1", 0, 1000));
+        assert!(n.record("other-id", "n1", 0, 1000));
+        assert!(!n.record("id", "n1", 500, 1000));
+        assert!(!n.record("id", "n1", 1000, 1000));
+        assert!(n.record("id", "n1", 1001, 1000));
+        assert!(!n.record("id", "n1", 1500, 1000));
+    }
+
+    #[test]
+    fn expired_nonces_are_forgotten_as_time_moves() {
+        let mut s = NonceShard::default();
+        for h in 0..100 {
+            assert!(s.record(h, 0, 1000, 1 << 10));
+        }
+        assert_eq!(s.seen.len(), 100);
+        assert!(s.record(1000, 2000, 1000, 1 << 10));
+        assert_eq!(s.seen.len(), 1);
+        assert_eq!(s.order.len(), 1);
+    }
+
+    #[test]
+    fn the_memory_is_bounded_and_keeps_the_newest() {
+        let cap = NONCE_MEMORY / NONCE_SHARDS;
+        let mut s = NonceShard::default();
+        for h in 0..cap as u64 + 10 {
+            assert!(s.record(h, 0, 1000, cap));
+        }
+        assert!(s.seen.len() <= cap);
+        assert!(!s.record(cap as u64 + 9, 1, 1000, cap));
+        // The oldest were forgotten.
+        assert!(s.record(0, 1, 1000, cap));
     }
 }

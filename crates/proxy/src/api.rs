@@ -6,7 +6,7 @@ use crate::error::{Answered, ProxyError};
 use axum::Json;
 use axum::body::Body;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{HeaderMap, header};
+use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use rds_backup_core::encode::parse_pairs;
 use rds_backup_core::{
@@ -106,11 +106,12 @@ async fn attribute(app: &App, region: &Region, id: &str) -> Result<Value> {
             vec![("DBInstanceId".into(), id.into())],
         )
         .await?;
-    let attr = reply.body["Items"]["DBInstanceAttribute"][0].clone();
+    let body = reply.json();
+    let attr = body["Items"]["DBInstanceAttribute"][0].clone();
     if !attr.is_object() {
         return Err(ProxyError::Upstream {
             status: 404,
-            body: json!({"Code": "InvalidDBInstanceId.NotFound", "Message": format!("no attributes for {id}"), "RequestId": reply.request_id()}),
+            body: json!({"Code": "InvalidDBInstanceId.NotFound", "Message": format!("no attributes for {id}"), "RequestId": body["RequestId"]}),
         });
     }
     app.remember(region, id, attr.clone());
@@ -265,7 +266,7 @@ async fn create_backup_inner(
         .collect();
     record.params = serde_json::to_value(request.params()).unwrap_or(Value::Null);
     let reply = app.upstream.call(&region, "CreateBackup", params).await?;
-    Ok((reply.status, reply.body))
+    Ok((reply.status, reply.json()))
 }
 
 /// `GET /api/instances?RegionId=`: every instance of the region (all pages).
@@ -298,11 +299,12 @@ async fn list_instances_inner(app: &App, headers: &HeaderMap, q: Option<&str>) -
                 ],
             )
             .await?;
-        let items = reply.body["Items"]["DBInstance"]
-            .as_array()
-            .cloned()
-            .unwrap_or_default();
-        let total = reply.body["TotalRecordCount"].as_u64().unwrap_or(0);
+        let mut body = reply.json();
+        let items = match body["Items"]["DBInstance"].take() {
+            Value::Array(items) => items,
+            _ => Vec::new(),
+        };
+        let total = body["TotalRecordCount"].as_u64().unwrap_or(0);
         let done = items.is_empty();
         instances.extend(items);
         if done || instances.len() as u64 >= total {
@@ -337,14 +339,18 @@ pub async fn instance_detail(
             .await?;
         Ok::<Value, ProxyError>(json!({
             "Instance": attr,
-            "Databases": dbs.body["Databases"]["Database"].as_array().cloned().unwrap_or_default(),
+            "Databases": match dbs.json()["Databases"]["Database"].take() {
+                Value::Array(list) => list,
+                _ => Vec::new(),
+            },
         }))
     }
     .await;
     json_or_error(&app, result)
 }
 
-/// `GET /api/backup-tasks?RegionId=&DBInstanceId=&BackupJobId=`: the job's progress.
+/// `GET /api/backup-tasks?RegionId=&DBInstanceId=&BackupJobId=`: the job's progress,
+/// the service's JSON passed on as received.
 pub async fn backup_tasks(
     State(app): State<Arc<App>>,
     headers: HeaderMap,
@@ -366,14 +372,22 @@ pub async fn backup_tasks(
             }
             params.push(("BackupJobId".into(), job.into()));
         }
-        Ok(app
-            .upstream
+        app.upstream
             .call(&region, "DescribeBackupTasks", params)
-            .await?
-            .body)
+            .await
     }
     .await;
-    json_or_error(&app, result)
+    match result {
+        Ok(reply) => (
+            [(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            )],
+            reply.raw,
+        )
+            .into_response(),
+        Err(e) => Answered(e, app.request_id()).into_response(),
+    }
 }
 
 /// Any other `/api/...` path.

@@ -56,10 +56,13 @@ struct Args {
     /// Seconds to wait for the RDS endpoint (to connect, and for the whole answer).
     #[arg(long, default_value_t = 10)]
     upstream_timeout: u64,
-    /// Worker threads (default: one per CPU).
+    /// Worker threads (default: one per CPU; 1 runs everything on the main thread).
     #[arg(long)]
     threads: Option<usize>,
 }
+
+/// The host demo calls are signed for: they never leave the process.
+const DEMO_ENDPOINT: &str = "http://emulator.localhost";
 
 fn read(path: &PathBuf) -> Result<String, String> {
     std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
@@ -102,7 +105,8 @@ async fn run(args: Args) -> Result<(), String> {
             Err(e) => return Err(e.to_string()),
         }
     };
-    let (mode, target, creds, regions): (Mode, Target, Credentials, Vec<String>) = match loaded {
+    let timeout = Duration::from_secs(args.upstream_timeout.max(1));
+    let (mode, upstream, regions) = match loaded {
         Some(l) => {
             let target = match &args.upstream {
                 Some(u) => Target::Fixed(Endpoint::parse_override(u).map_err(|e| e.to_string())?),
@@ -111,49 +115,34 @@ async fn run(args: Args) -> Result<(), String> {
             eprintln!("rds-backup-proxy: live, credentials from {}", l.source);
             (
                 Mode::Live,
-                target,
-                l.credentials,
+                Upstream::new(target, l.credentials, timeout)?,
                 KNOWN_REGIONS.iter().map(|s| (*s).to_owned()).collect(),
             )
         }
         None => {
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-                .await
-                .map_err(|e| format!("cannot start the emulator: {e}"))?;
-            let addr = listener.local_addr().map_err(|e| e.to_string())?;
             let state = rds_backup_emulator::Config {
                 job_ms: i64::from(args.demo_job_seconds) * 1000,
                 ..rds_backup_emulator::Config::default()
             }
             .into_state();
-            let stop = wait(stop_rx.clone());
-            tokio::spawn(async move {
-                if let Err(e) = rds_backup_emulator::serve(listener, state, stop).await {
-                    tracing::error!("the embedded emulator stopped: {e}");
-                }
-            });
-            eprintln!(
-                "rds-backup-proxy: demo mode, requests go to a local emulator at http://{addr}"
-            );
-            let endpoint =
-                Endpoint::parse_override(&format!("http://{addr}")).map_err(|e| e.to_string())?;
+            eprintln!("rds-backup-proxy: demo mode, requests go to an emulator in this process");
+            let endpoint = Endpoint::parse_override(DEMO_ENDPOINT).map_err(|e| e.to_string())?;
             let demo = Credentials::new(
                 rds_backup_emulator::DEMO_KEY_ID,
                 rds_backup_emulator::DEMO_KEY_SECRET,
             );
             (
                 Mode::Demo,
-                Target::Fixed(endpoint),
-                demo,
+                Upstream::in_process(
+                    rds_backup_emulator::server::router(state),
+                    endpoint,
+                    demo,
+                    timeout,
+                ),
                 vec!["cn-hangzhou".into(), "ap-southeast-1".into()],
             )
         }
     };
-    let upstream = Upstream::new(
-        target,
-        creds,
-        Duration::from_secs(args.upstream_timeout.max(1)),
-    )?;
     let access = Access {
         tokens: args
             .tokens
@@ -202,15 +191,37 @@ async fn run(args: Args) -> Result<(), String> {
         .map_err(|e| e.to_string())
 }
 
-#[tokio::main]
-async fn main() -> ExitCode {
+// Many small, short-lived allocations per call (headers, the signed request, JSON):
+// mimalloc serves them faster than the system allocator.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()),
         )
         .with_writer(std::io::stderr)
         .init();
-    match run(Args::parse()).await {
+    let args = Args::parse();
+    let mut builder = match args.threads {
+        // One thread: no work stealing and no wake-ups across threads.
+        Some(1) => tokio::runtime::Builder::new_current_thread(),
+        Some(n) => {
+            let mut b = tokio::runtime::Builder::new_multi_thread();
+            b.worker_threads(n.max(1));
+            b
+        }
+        None => tokio::runtime::Builder::new_multi_thread(),
+    };
+    let runtime = match builder.enable_all().build() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("rds-backup-proxy: cannot start the runtime: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    match runtime.block_on(run(args)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("rds-backup-proxy: {e}");

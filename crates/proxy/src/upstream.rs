@@ -2,7 +2,7 @@
 //! the service's status and JSON, or a clear proxy error.
 
 use crate::error::ProxyError;
-use rds_backup_core::sign::{Call, Method, RDS_VERSION, SignatureVersion, sign};
+use rds_backup_core::sign::{Call, Method, RDS_VERSION, SignatureVersion, WireRequest, sign};
 use rds_backup_core::{Credentials, Endpoint, Region, UtcTime};
 use serde_json::Value;
 use std::time::Duration;
@@ -16,25 +16,35 @@ pub enum Target {
     Fixed(Endpoint),
 }
 
-/// A successful (2xx, JSON) answer.
+/// A successful (2xx) answer whose body is well-formed JSON, kept as the bytes received
+/// so that a pass-through answer is not parsed and written again.
 #[derive(Clone, Debug)]
 pub struct Reply {
     /// The HTTP status.
     pub status: u16,
-    /// The JSON body.
-    pub body: Value,
+    /// The JSON body as received (checked to be well-formed).
+    pub raw: bytes::Bytes,
 }
 
 impl Reply {
-    /// The service's `RequestId`.
-    pub fn request_id(&self) -> Option<&str> {
-        self.body["RequestId"].as_str()
+    /// The body as a JSON value.
+    pub fn json(&self) -> Value {
+        serde_json::from_slice(&self.raw).unwrap_or(Value::Null)
     }
+}
+
+/// How signed calls travel.
+enum Transport {
+    /// HTTP(S) over the network (reqwest, rustls).
+    Network(reqwest::Client),
+    /// Straight into an emulator's router in this process (demo mode): the same signed
+    /// request, verified the same way, without a loopback socket.
+    InProcess(axum::Router),
 }
 
 /// The signing client.
 pub struct Upstream {
-    client: reqwest::Client,
+    transport: Transport,
     target: Target,
     credentials: Credentials,
     timeout: Duration,
@@ -96,16 +106,33 @@ impl Upstream {
             .connect_timeout(timeout)
             .timeout(timeout)
             .redirect(reqwest::redirect::Policy::none())
-            .user_agent(concat!("rds-backup-proxy/", env!("CARGO_PKG_VERSION")))
+            .user_agent(USER_AGENT)
             .build()
             .map_err(|e| format!("cannot build the HTTP client: {e}"))?;
         Ok(Upstream {
-            client,
+            transport: Transport::Network(client),
             target,
             credentials,
             timeout,
             nonces: Nonces::new(),
         })
+    }
+
+    /// A client that hands every call, signed for `endpoint`, to `router` in this
+    /// process (the embedded emulator of demo mode).
+    pub fn in_process(
+        router: axum::Router,
+        endpoint: Endpoint,
+        credentials: Credentials,
+        timeout: Duration,
+    ) -> Upstream {
+        Upstream {
+            transport: Transport::InProcess(router),
+            target: Target::Fixed(endpoint),
+            credentials,
+            timeout,
+            nonces: Nonces::new(),
+        }
     }
 
     /// The endpoint a region's calls go to.
@@ -139,32 +166,92 @@ impl Upstream {
     ) -> Result<Reply, ProxyError> {
         let call = self.call_for(region, action, params);
         let signed = sign(&call, &self.credentials, SignatureVersion::V3);
-        let wire = &signed.request;
-        let mut req = self.client.post(wire.url());
+        let (status, content_type, bytes) = match &self.transport {
+            Transport::Network(client) => self.send_network(client, &signed.request).await?,
+            Transport::InProcess(router) => self.send_in_process(router, &signed.request).await?,
+        };
+        let not_json = || ProxyError::UpstreamNotJson {
+            status,
+            content_type: content_type.clone(),
+        };
+        if (200..300).contains(&status) {
+            // Checked without building a tree: most answers are passed on as they are.
+            serde_json::from_slice::<serde::de::IgnoredAny>(&bytes).map_err(|_| not_json())?;
+            Ok(Reply { status, raw: bytes })
+        } else {
+            let body: Value = serde_json::from_slice(&bytes).map_err(|_| not_json())?;
+            Err(ProxyError::Upstream { status, body })
+        }
+    }
+}
+
+/// Status, content type and body of an answer.
+type Answer = (u16, String, bytes::Bytes);
+
+impl Upstream {
+    async fn send_network(
+        &self,
+        client: &reqwest::Client,
+        wire: &WireRequest,
+    ) -> Result<Answer, ProxyError> {
+        let mut req = client.post(wire.url());
         for (k, v) in wire.headers.iter().filter(|(k, _)| k != "host") {
             req = req.header(k.as_str(), v.as_str());
         }
         let secs = self.timeout.as_secs();
         let response = req.send().await.map_err(|e| classify(&e, secs))?;
         let status = response.status().as_u16();
-        let content_type = response
-            .headers()
-            .get(reqwest::header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("no content type")
-            .to_owned();
+        let content_type = content_type_of(response.headers());
         let bytes = response.bytes().await.map_err(|e| classify(&e, secs))?;
-        let body: Value =
-            serde_json::from_slice(&bytes).map_err(|_| ProxyError::UpstreamNotJson {
-                status,
-                content_type,
-            })?;
-        if (200..300).contains(&status) {
-            Ok(Reply { status, body })
-        } else {
-            Err(ProxyError::Upstream { status, body })
-        }
+        Ok((status, content_type, bytes))
     }
+
+    async fn send_in_process(
+        &self,
+        router: &axum::Router,
+        wire: &WireRequest,
+    ) -> Result<Answer, ProxyError> {
+        use tower::ServiceExt;
+        let broken = |e: String| ProxyError::UpstreamUnreachable(format!("embedded emulator: {e}"));
+        let mut req = axum::http::Request::builder()
+            .method(wire.method.as_str())
+            .uri(wire.target())
+            .header("user-agent", USER_AGENT);
+        for (k, v) in &wire.headers {
+            req = req.header(k.as_str(), v.as_str());
+        }
+        let req = req
+            .body(axum::body::Body::from(wire.body.clone()))
+            .map_err(|e| broken(e.to_string()))?;
+        let work = async {
+            let response = match router.clone().oneshot(req).await {
+                Ok(r) => r,
+                Err(never) => match never {},
+            };
+            let status = response.status().as_u16();
+            let content_type = content_type_of(response.headers());
+            let bytes = axum::body::to_bytes(response.into_body(), ANSWER_LIMIT)
+                .await
+                .map_err(|e| broken(e.to_string()))?;
+            Ok((status, content_type, bytes))
+        };
+        tokio::time::timeout(self.timeout, work)
+            .await
+            .map_err(|_| ProxyError::UpstreamTimeout(self.timeout.as_secs()))?
+    }
+}
+
+/// The largest answer taken from the embedded emulator.
+const ANSWER_LIMIT: usize = 16 * 1024 * 1024;
+
+const USER_AGENT: &str = concat!("rds-backup-proxy/", env!("CARGO_PKG_VERSION"));
+
+fn content_type_of(headers: &axum::http::HeaderMap) -> String {
+    headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("no content type")
+        .to_owned()
 }
 
 fn classify(e: &reqwest::Error, secs: u64) -> ProxyError {

@@ -27,6 +27,34 @@ fn http(addr: &str, method: &str, path: &str, body: &str) -> (u16, String) {
     (status, body)
 }
 
+/// The TCP ports process `pid` listens on (Linux: its socket inodes in /proc/net/tcp*).
+fn listening_ports(pid: u32) -> Vec<u16> {
+    let inodes: Vec<String> = std::fs::read_dir(format!("/proc/{pid}/fd"))
+        .unwrap()
+        .filter_map(|e| std::fs::read_link(e.ok()?.path()).ok())
+        .filter_map(|l| {
+            let l = l.to_string_lossy().into_owned();
+            Some(l.strip_prefix("socket:[")?.strip_suffix(']')?.to_owned())
+        })
+        .collect();
+    let mut ports = Vec::new();
+    for table in ["/proc/net/tcp", "/proc/net/tcp6"] {
+        let Ok(text) = std::fs::read_to_string(table) else {
+            continue;
+        };
+        for row in text.lines().skip(1) {
+            let cols: Vec<&str> = row.split_whitespace().collect();
+            // local address, state (0A = LISTEN), inode
+            if cols.len() > 9 && cols[3] == "0A" && inodes.iter().any(|i| i == cols[9]) {
+                let port = cols[1].rsplit(':').next().unwrap();
+                ports.push(u16::from_str_radix(port, 16).unwrap());
+            }
+        }
+    }
+    ports.sort_unstable();
+    ports
+}
+
 #[test]
 fn without_credentials_it_runs_the_demo_and_prints_the_url() {
     let home = std::env::temp_dir().join(format!("rds-proxy-home-{}", std::process::id()));
@@ -59,6 +87,11 @@ fn without_credentials_it_runs_the_demo_and_prints_the_url() {
             && config.contains("Demo mode: requests go to a local emulator"),
         "{config}"
     );
+    // The emulator runs inside the process without a socket of its own: the only
+    // listening port is the one printed.
+    let listening = listening_ports(child.id());
+    let printed: u16 = addr.rsplit(':').next().unwrap().parse().unwrap();
+    assert_eq!(listening, vec![printed]);
     let (status, page) = http(&addr, "GET", "/", "");
     assert_eq!(status, 200);
     assert!(page.contains("has not been built"), "{page}");
