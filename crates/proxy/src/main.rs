@@ -38,6 +38,10 @@ struct Args {
     /// Use the embedded emulator even if credentials are configured.
     #[arg(long)]
     demo: bool,
+    /// In demo mode: also serve the embedded emulator (the same instances and jobs the
+    /// console shows) on this address, for the SDK snippets or the CLI. Off by default.
+    #[arg(long, value_name = "ADDR")]
+    emulator_listen: Option<String>,
     /// In demo mode: how long the emulator's backup jobs take, in seconds.
     #[arg(long, default_value_t = 4)]
     demo_job_seconds: u32,
@@ -126,6 +130,24 @@ async fn run(args: Args) -> Result<(), String> {
             }
             .into_state();
             eprintln!("rds-backup-proxy: demo mode, requests go to an emulator in this process");
+            if let Some(listen) = &args.emulator_listen {
+                let listener = tokio::net::TcpListener::bind(listen)
+                    .await
+                    .map_err(|e| format!("cannot listen on {listen} for the emulator: {e}"))?;
+                let addr = listener.local_addr().map_err(|e| e.to_string())?;
+                let (state, stop) = (state.clone(), wait(stop_rx.clone()));
+                tokio::spawn(async move {
+                    if let Err(e) = rds_backup_emulator::serve(listener, state, stop).await {
+                        tracing::error!("the embedded emulator's listener stopped: {e}");
+                    }
+                });
+                // The demo key is public (documented), not a secret.
+                println!(
+                    "emulator: http://{addr} (key {} / {})",
+                    rds_backup_emulator::DEMO_KEY_ID,
+                    rds_backup_emulator::DEMO_KEY_SECRET
+                );
+            }
             let endpoint = Endpoint::parse_override(DEMO_ENDPOINT).map_err(|e| e.to_string())?;
             let demo = Credentials::new(
                 rds_backup_emulator::DEMO_KEY_ID,
@@ -143,6 +165,9 @@ async fn run(args: Args) -> Result<(), String> {
             )
         }
     };
+    if args.emulator_listen.is_some() && mode == Mode::Live {
+        return Err("--emulator-listen needs demo mode (no credentials, or --demo)".into());
+    }
     let access = Access {
         tokens: args
             .tokens

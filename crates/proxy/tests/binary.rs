@@ -125,3 +125,112 @@ fn a_named_profile_that_does_not_exist_stops_start_up() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("nope"));
 }
+
+#[test]
+fn emulator_listen_serves_the_same_demo_state_on_a_port_of_its_own() {
+    use rds_backup_core::sign::{Call, Method, RDS_VERSION, SignatureVersion, sign};
+    use rds_backup_core::{Credentials, Endpoint, UtcTime};
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_rds-backup-proxy"))
+        .args([
+            "--demo",
+            "--listen",
+            "127.0.0.1:0",
+            "--dist",
+            "/nonexistent-dist",
+            "--emulator-listen",
+            "127.0.0.1:0",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let (mut emulator, mut console) = (String::new(), String::new());
+    while console.is_empty() {
+        let mut line = String::new();
+        assert!(out.read_line(&mut line).unwrap() > 0, "no console line");
+        if let Some(rest) = line.trim().strip_prefix("emulator: http://") {
+            emulator = rest.split(' ').next().unwrap().to_owned();
+            assert!(line.contains(rds_backup_emulator::DEMO_KEY_ID), "{line}");
+        } else if let Some(rest) = line.trim().strip_prefix("console: http://") {
+            console = rest.trim_end_matches('/').to_owned();
+        }
+    }
+    assert!(
+        !emulator.is_empty(),
+        "the emulator's address was not printed"
+    );
+    let mut ports = listening_ports(child.id());
+    ports.sort_unstable();
+    assert_eq!(ports.len(), 2, "{ports:?}");
+
+    // A backup started through the console's API...
+    let (status, reply) = http(
+        &console,
+        "POST",
+        "/api/backups",
+        r#"{"RegionId":"cn-hangzhou","DBInstanceId":"pgm-demo-pg-local","BackupMethod":"Physical"}"#,
+    );
+    assert_eq!(status, 200, "{reply}");
+    let job: serde_json::Value = serde_json::from_str(&reply).unwrap();
+    let job = match &job["BackupJobId"] {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+
+    // ...is seen by a signed call to the emulator's own port.
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let call = Call {
+        action: "DescribeBackupTasks".into(),
+        version: RDS_VERSION.into(),
+        params: vec![
+            ("DBInstanceId".into(), "pgm-demo-pg-local".into()),
+            ("BackupJobId".into(), job.clone()),
+        ],
+        method: Method::Post,
+        endpoint: Endpoint::parse_override(&format!("http://{emulator}")).unwrap(),
+        time: UtcTime::from_unix(i64::try_from(now).unwrap()),
+        nonce: format!("binary-test-{now}-{}", std::process::id()),
+    };
+    let creds = Credentials::new(
+        rds_backup_emulator::DEMO_KEY_ID,
+        rds_backup_emulator::DEMO_KEY_SECRET,
+    );
+    let raw = sign(&call, &creds, SignatureVersion::V3)
+        .request
+        .to_http()
+        .replacen("\r\n", "\r\nconnection: close\r\n", 1);
+    let mut s = TcpStream::connect(&emulator).unwrap();
+    s.write_all(raw.as_bytes()).unwrap();
+    let mut answer = String::new();
+    s.read_to_string(&mut answer).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert!(answer.contains(&job), "{answer}");
+
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+#[test]
+fn emulator_listen_is_refused_in_live_mode() {
+    let out = Command::new(env!("CARGO_BIN_EXE_rds-backup-proxy"))
+        .args([
+            "--listen",
+            "127.0.0.1:0",
+            "--emulator-listen",
+            "127.0.0.1:0",
+        ])
+        .env("HOME", "/nonexistent-home")
+        .env("ALIBABA_CLOUD_ACCESS_KEY_ID", "live-id")
+        .env("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "live-secret-value")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--emulator-listen needs demo mode"), "{err}");
+    assert!(!err.contains("live-secret-value"), "{err}");
+}
