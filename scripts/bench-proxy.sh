@@ -12,12 +12,12 @@
 #               hop alone costs on this machine. Skipped when nginx cannot be installed.
 # Each row runs ROUNDS times, interleaved; the table gives medians.
 # Prints a markdown table for BENCHMARKS.md.
-#   DURATION=10 CONNECTIONS=16 ROUNDS=3 bash scripts/bench-proxy.sh
+#   DURATION=10 CONNECTIONS=16 ROUNDS=5 bash scripts/bench-proxy.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION=${DURATION:-10}
 CONNECTIONS=${CONNECTIONS:-16}
-ROUNDS=${ROUNDS:-3}
+ROUNDS=${ROUNDS:-5}
 
 sudo_() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo -n "$@"; fi; }
 command -v wrk >/dev/null || sudo_ apt-get install -y wrk >/dev/null

@@ -113,7 +113,18 @@ pub struct Signed {
 
 /// Lowercase hex SHA-256.
 pub fn sha256_hex(data: &[u8]) -> String {
-    hex::encode(Sha256::digest(data))
+    hex_lower(&Sha256::digest(data))
+}
+
+/// Lowercase hex of `bytes` (a table lookup per nibble; this is on every signature's path).
+pub fn hex_lower(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for &b in bytes {
+        out.push(char::from(DIGITS[usize::from(b >> 4)]));
+        out.push(char::from(DIGITS[usize::from(b & 0x0f)]));
+    }
+    out
 }
 
 /// V3 step by step.
@@ -128,23 +139,65 @@ pub mod v3 {
         headers: &[(String, String)],
         payload_hash: &str,
     ) -> (String, String) {
+        let normalized = headers
+            .iter()
+            .all(|(k, v)| !k.bytes().any(|b| b.is_ascii_uppercase()) && v.trim().len() == v.len())
+            && headers.is_sorted();
+        if normalized {
+            return canonical_request_normalized(
+                method,
+                path,
+                canonical_query,
+                headers,
+                payload_hash,
+            );
+        }
         let mut hs: Vec<(String, String)> = headers
             .iter()
             .map(|(k, v)| (k.to_ascii_lowercase(), v.trim().to_owned()))
             .collect();
         hs.sort();
-        let mut canonical_headers = String::new();
-        for (k, v) in &hs {
-            let _ = writeln!(canonical_headers, "{k}:{v}");
+        canonical_request_normalized(method, path, canonical_query, &hs, payload_hash)
+    }
+
+    /// `canonical_request` for headers already lower-case, trimmed and sorted (what
+    /// `sign` builds), without copying them.
+    fn canonical_request_normalized(
+        method: &str,
+        path: &str,
+        canonical_query: &str,
+        headers: &[(String, String)],
+        payload_hash: &str,
+    ) -> (String, String) {
+        let mut signed = String::with_capacity(headers.iter().map(|(k, _)| k.len() + 1).sum());
+        for (i, (k, _)) in headers.iter().enumerate() {
+            if i > 0 {
+                signed.push(';');
+            }
+            signed.push_str(k);
         }
-        let signed: Vec<&str> = hs.iter().map(|(k, _)| k.as_str()).collect();
-        let signed = signed.join(";");
-        (
-            format!(
-                "{method}\n{path}\n{canonical_query}\n{canonical_headers}\n{signed}\n{payload_hash}"
-            ),
-            signed,
-        )
+        let headers_len: usize = headers.iter().map(|(k, v)| k.len() + v.len() + 2).sum();
+        let mut out = String::with_capacity(
+            method.len()
+                + path.len()
+                + canonical_query.len()
+                + headers_len
+                + signed.len()
+                + payload_hash.len()
+                + 5,
+        );
+        for part in [method, "\n", path, "\n", canonical_query, "\n"] {
+            out.push_str(part);
+        }
+        for (k, v) in headers {
+            for part in [k.as_str(), ":", v.as_str(), "\n"] {
+                out.push_str(part);
+            }
+        }
+        for part in ["\n", signed.as_str(), "\n", payload_hash] {
+            out.push_str(part);
+        }
+        (out, signed)
     }
 
     /// `ACS3-HMAC-SHA256\n` + hex SHA-256 of the canonical request.
@@ -157,8 +210,8 @@ pub mod v3 {
 
     /// Hex HMAC-SHA256 of the string to sign, keyed with the secret.
     pub fn signature(secret: &Secret, string_to_sign: &str) -> String {
-        hex::encode(
-            mac(secret)
+        hex_lower(
+            &mac(secret)
                 .chain_update(string_to_sign.as_bytes())
                 .finalize()
                 .into_bytes(),
@@ -410,6 +463,38 @@ mod tests {
                 assert_eq!(p.canonical, s.canonical);
             }
         }
+    }
+
+    #[test]
+    fn canonical_request_normalizes_headers_given_in_any_case_order_or_padding() {
+        let h = |k: &str, v: &str| (k.to_owned(), v.to_owned());
+        let tidy = [
+            h("host", "a.example"),
+            h("x-acs-action", "X"),
+            h("x-acs-date", "D"),
+        ];
+        let messy = [
+            h("X-Acs-Date", "  D "),
+            h("Host", "a.example"),
+            h("x-acs-action", "X\t"),
+        ];
+        let expected = (
+            "POST\n/\nA=1\nhost:a.example\nx-acs-action:X\nx-acs-date:D\n\nhost;x-acs-action;x-acs-date\nHASH"
+                .to_owned(),
+            "host;x-acs-action;x-acs-date".to_owned(),
+        );
+        assert_eq!(
+            v3::canonical_request("POST", "/", "A=1", &tidy, "HASH"),
+            expected
+        );
+        assert_eq!(
+            v3::canonical_request("POST", "/", "A=1", &messy, "HASH"),
+            expected
+        );
+        assert_eq!(
+            v3::canonical_request("GET", "/", "", &[], "H"),
+            ("GET\n/\n\n\n\nH".to_owned(), String::new())
+        );
     }
 
     #[test]

@@ -98,19 +98,64 @@ impl fmt::Display for UtcTime {
         let days = self.0.div_euclid(86_400);
         let secs = self.0.rem_euclid(86_400);
         let (y, m, d) = civil_from_days(days);
-        write!(
-            f,
-            "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
-            secs / 3600,
-            secs % 3600 / 60,
-            secs % 60
-        )
+        let (h, mi, se) = (secs / 3600, secs % 3600 / 60, secs % 60);
+        if !(0..=9999).contains(&y) {
+            return write!(f, "{y:04}-{m:02}-{d:02}T{h:02}:{mi:02}:{se:02}Z");
+        }
+        // Every timestamp signed goes through here: digits by hand, no formatting machinery.
+        let mut buf = *b"0000-00-00T00:00:00Z";
+        let mut put = |at: usize, width: usize, mut n: i64| {
+            for i in (at..at + width).rev() {
+                if let (Some(slot), Ok(digit)) = (buf.get_mut(i), u8::try_from(n % 10)) {
+                    *slot = b'0' + digit;
+                }
+                n /= 10;
+            }
+        };
+        put(0, 4, y);
+        put(5, 2, m);
+        put(8, 2, d);
+        put(11, 2, h);
+        put(14, 2, mi);
+        put(17, 2, se);
+        f.write_str(std::str::from_utf8(&buf).map_err(|_| fmt::Error)?)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn display_writes_every_field_with_its_width() {
+        let reference = |t: i64| {
+            let (y, m, d) = civil_from_days(t.div_euclid(86_400));
+            let s = t.rem_euclid(86_400);
+            format!(
+                "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+                s / 3600,
+                s % 3600 / 60,
+                s % 60
+            )
+        };
+        // From before year 0 to after 9999, in uneven steps, plus the edges.
+        let mut t: i64 = -62_200_000_000;
+        while t < 253_500_000_000 {
+            assert_eq!(UtcTime(t).to_string(), reference(t));
+            t += 7_777_777 + t.rem_euclid(86_399);
+        }
+        for t in [
+            0,
+            -1,
+            86_399,
+            253_402_300_799,
+            253_402_300_800,
+            -62_167_219_200,
+        ] {
+            assert_eq!(UtcTime(t).to_string(), reference(t));
+        }
+        assert_eq!(UtcTime(0).to_string(), "1970-01-01T00:00:00Z");
+    }
 
     #[test]
     fn round_trips() {

@@ -268,6 +268,13 @@ struct NonceShard {
 
 impl NonceShard {
     fn record(&mut self, h: u64, now: i64, window: i64, capacity: usize) -> bool {
+        if self.seen.capacity() == 0 {
+            // Sized once for all it may hold: no rehash pause when a busy emulator fills
+            // it. Only the table's control bytes are written now; the rest of the memory
+            // is touched as nonces come in.
+            self.seen.reserve(capacity);
+            self.order.reserve(capacity);
+        }
         // Forget what left the window or does not fit (if a test moves the clock back,
         // only the front is looked at, so that costs nothing either).
         while let Some(&(t, old)) = self.order.front() {
