@@ -143,21 +143,17 @@ pub mod v3 {
             .iter()
             .all(|(k, v)| !k.bytes().any(|b| b.is_ascii_uppercase()) && v.trim().len() == v.len())
             && headers.is_sorted();
-        if normalized {
-            return canonical_request_normalized(
-                method,
-                path,
-                canonical_query,
-                headers,
-                payload_hash,
-            );
-        }
-        let mut hs: Vec<(String, String)> = headers
-            .iter()
-            .map(|(k, v)| (k.to_ascii_lowercase(), v.trim().to_owned()))
-            .collect();
-        hs.sort();
-        canonical_request_normalized(method, path, canonical_query, &hs, payload_hash)
+        let headers: std::borrow::Cow<'_, [(String, String)]> = if normalized {
+            headers.into()
+        } else {
+            let mut hs: Vec<(String, String)> = headers
+                .iter()
+                .map(|(k, v)| (k.to_ascii_lowercase(), v.trim().to_owned()))
+                .collect();
+            hs.sort();
+            hs.into()
+        };
+        canonical_request_normalized(method, path, canonical_query, &headers, payload_hash)
     }
 
     /// `canonical_request` for headers already lower-case, trimmed and sorted (what
