@@ -143,6 +143,7 @@ pub mod v3 {
             .iter()
             .all(|(k, v)| !k.bytes().any(|b| b.is_ascii_uppercase()) && v.trim().len() == v.len())
             && headers.is_sorted();
+        // What `sign` builds is already normalized: used as it is, without copies.
         let headers: std::borrow::Cow<'_, [(String, String)]> = if normalized {
             headers.into()
         } else {
@@ -153,39 +154,16 @@ pub mod v3 {
             hs.sort();
             hs.into()
         };
-        canonical_request_normalized(method, path, canonical_query, &headers, payload_hash)
-    }
-
-    /// `canonical_request` for headers already lower-case, trimmed and sorted (what
-    /// `sign` builds), without copying them.
-    fn canonical_request_normalized(
-        method: &str,
-        path: &str,
-        canonical_query: &str,
-        headers: &[(String, String)],
-        payload_hash: &str,
-    ) -> (String, String) {
-        let mut signed = String::with_capacity(headers.iter().map(|(k, _)| k.len() + 1).sum());
-        for (i, (k, _)) in headers.iter().enumerate() {
-            if i > 0 {
-                signed.push(';');
-            }
-            signed.push_str(k);
-        }
-        let headers_len: usize = headers.iter().map(|(k, v)| k.len() + v.len() + 2).sum();
-        let mut out = String::with_capacity(
-            method.len()
-                + path.len()
-                + canonical_query.len()
-                + headers_len
-                + signed.len()
-                + payload_hash.len()
-                + 5,
-        );
+        let signed = headers
+            .iter()
+            .map(|(k, _)| k.as_str())
+            .collect::<Vec<_>>()
+            .join(";");
+        let mut out = String::with_capacity(256);
         for part in [method, "\n", path, "\n", canonical_query, "\n"] {
             out.push_str(part);
         }
-        for (k, v) in headers {
+        for (k, v) in headers.iter() {
             for part in [k.as_str(), ":", v.as_str(), "\n"] {
                 out.push_str(part);
             }

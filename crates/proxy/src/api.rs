@@ -71,6 +71,14 @@ fn json_or_error(app: &App, result: Result<Value>) -> Response {
     }
 }
 
+/// The array at `v`, moved out (empty if `v` is not an array).
+fn take_array(v: &mut Value) -> Vec<Value> {
+    match v.take() {
+        Value::Array(items) => items,
+        _ => Vec::new(),
+    }
+}
+
 /// `GET /api/health`.
 pub async fn health() -> Json<Value> {
     Json(json!({"status": "ok"}))
@@ -300,10 +308,7 @@ async fn list_instances_inner(app: &App, headers: &HeaderMap, q: Option<&str>) -
             )
             .await?;
         let mut body = reply.json();
-        let items = match body["Items"]["DBInstance"].take() {
-            Value::Array(items) => items,
-            _ => Vec::new(),
-        };
+        let items = take_array(&mut body["Items"]["DBInstance"]);
         let total = body["TotalRecordCount"].as_u64().unwrap_or(0);
         let done = items.is_empty();
         instances.extend(items);
@@ -339,10 +344,7 @@ pub async fn instance_detail(
             .await?;
         Ok::<Value, ProxyError>(json!({
             "Instance": attr,
-            "Databases": match dbs.json()["Databases"]["Database"].take() {
-                Value::Array(list) => list,
-                _ => Vec::new(),
-            },
+            "Databases": take_array(&mut dbs.json()["Databases"]["Database"]),
         }))
     }
     .await;

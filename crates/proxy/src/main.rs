@@ -109,7 +109,9 @@ async fn run(args: Args) -> Result<(), String> {
             Err(e) => return Err(e.to_string()),
         }
     };
-    let timeout = Duration::from_secs(args.upstream_timeout.max(1));
+    if args.emulator_listen.is_some() && loaded.is_some() {
+        return Err("--emulator-listen needs demo mode (no credentials, or --demo)".into());
+    }
     let (mode, upstream, regions) = match loaded {
         Some(l) => {
             let target = match &args.upstream {
@@ -119,7 +121,11 @@ async fn run(args: Args) -> Result<(), String> {
             eprintln!("rds-backup-proxy: live, credentials from {}", l.source);
             (
                 Mode::Live,
-                Upstream::new(target, l.credentials, timeout)?,
+                Upstream::new(
+                    target,
+                    l.credentials,
+                    Duration::from_secs(args.upstream_timeout.max(1)),
+                )?,
                 KNOWN_REGIONS.iter().map(|s| (*s).to_owned()).collect(),
             )
         }
@@ -155,19 +161,11 @@ async fn run(args: Args) -> Result<(), String> {
             );
             (
                 Mode::Demo,
-                Upstream::in_process(
-                    rds_backup_emulator::server::router(state),
-                    endpoint,
-                    demo,
-                    timeout,
-                ),
+                Upstream::in_process(rds_backup_emulator::server::router(state), endpoint, demo),
                 vec!["cn-hangzhou".into(), "ap-southeast-1".into()],
             )
         }
     };
-    if args.emulator_listen.is_some() && mode == Mode::Live {
-        return Err("--emulator-listen needs demo mode (no credentials, or --demo)".into());
-    }
     let access = Access {
         tokens: args
             .tokens

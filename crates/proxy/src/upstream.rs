@@ -35,8 +35,13 @@ impl Reply {
 
 /// How signed calls travel.
 enum Transport {
-    /// HTTP(S) over the network (reqwest, rustls).
-    Network(reqwest::Client),
+    /// HTTP(S) over the network (reqwest, rustls), giving up after `timeout`.
+    Network {
+        /// The pooled client.
+        client: reqwest::Client,
+        /// To connect, and for the whole answer.
+        timeout: Duration,
+    },
     /// Straight into an emulator's router in this process (demo mode): the same signed
     /// request, verified the same way, without a loopback socket.
     InProcess(axum::Router),
@@ -47,7 +52,6 @@ pub struct Upstream {
     transport: Transport,
     target: Target,
     credentials: Credentials,
-    timeout: Duration,
     nonces: Nonces,
 }
 
@@ -110,27 +114,25 @@ impl Upstream {
             .build()
             .map_err(|e| format!("cannot build the HTTP client: {e}"))?;
         Ok(Upstream {
-            transport: Transport::Network(client),
+            transport: Transport::Network { client, timeout },
             target,
             credentials,
-            timeout,
             nonces: Nonces::new(),
         })
     }
 
     /// A client that hands every call, signed for `endpoint`, to `router` in this
-    /// process (the embedded emulator of demo mode).
+    /// process (the embedded emulator of demo mode). No timer: the emulator answers from
+    /// memory, without I/O that could stall.
     pub fn in_process(
         router: axum::Router,
         endpoint: Endpoint,
         credentials: Credentials,
-        timeout: Duration,
     ) -> Upstream {
         Upstream {
             transport: Transport::InProcess(router),
             target: Target::Fixed(endpoint),
             credentials,
-            timeout,
             nonces: Nonces::new(),
         }
     }
@@ -167,8 +169,10 @@ impl Upstream {
         let call = self.call_for(region, action, params);
         let signed = sign(&call, &self.credentials, SignatureVersion::V3);
         let (status, content_type, bytes) = match &self.transport {
-            Transport::Network(client) => self.send_network(client, &signed.request).await?,
-            Transport::InProcess(router) => self.send_in_process(router, signed.request).await?,
+            Transport::Network { client, timeout } => {
+                send_network(client, *timeout, &signed.request).await?
+            }
+            Transport::InProcess(router) => send_in_process(router, signed.request).await?,
         };
         let not_json = || ProxyError::UpstreamNotJson {
             status,
@@ -188,64 +192,59 @@ impl Upstream {
 /// Status, content type and body of an answer.
 type Answer = (u16, String, bytes::Bytes);
 
-impl Upstream {
-    async fn send_network(
-        &self,
-        client: &reqwest::Client,
-        wire: &WireRequest,
-    ) -> Result<Answer, ProxyError> {
-        let mut req = client.post(wire.url());
-        for (k, v) in wire.headers.iter().filter(|(k, _)| k != "host") {
-            req = req.header(k.as_str(), v.as_str());
-        }
-        let secs = self.timeout.as_secs();
-        let response = req.send().await.map_err(|e| classify(&e, secs))?;
-        let status = response.status().as_u16();
-        let content_type = content_type_of(response.headers());
-        let bytes = response.bytes().await.map_err(|e| classify(&e, secs))?;
-        Ok((status, content_type, bytes))
+/// Sends a signed request over the network.
+async fn send_network(
+    client: &reqwest::Client,
+    timeout: Duration,
+    wire: &WireRequest,
+) -> Result<Answer, ProxyError> {
+    let mut req = client.post(wire.url());
+    for (k, v) in wire.headers.iter().filter(|(k, _)| k != "host") {
+        req = req.header(k.as_str(), v.as_str());
     }
+    let secs = timeout.as_secs();
+    let response = req.send().await.map_err(|e| classify(&e, secs))?;
+    let status = response.status().as_u16();
+    let content_type = content_type_of(response.headers());
+    let bytes = response.bytes().await.map_err(|e| classify(&e, secs))?;
+    Ok((status, content_type, bytes))
+}
 
-    async fn send_in_process(
-        &self,
-        router: &axum::Router,
-        wire: WireRequest,
-    ) -> Result<Answer, ProxyError> {
-        use axum::http::{HeaderMap, HeaderName, HeaderValue, Request, Uri};
-        use tower::ServiceExt;
-        let broken = |e: String| ProxyError::UpstreamUnreachable(format!("embedded emulator: {e}"));
-        // The request is put together part by part from what was signed, without the
-        // builder's per-header copies.
-        let uri = Uri::try_from(wire.target()).map_err(|e| broken(e.to_string()))?;
-        let mut headers = HeaderMap::with_capacity(wire.headers.len() + 1);
-        headers.insert(
-            axum::http::header::USER_AGENT,
-            HeaderValue::from_static(USER_AGENT),
-        );
-        for (k, v) in wire.headers {
-            let name = HeaderName::from_bytes(k.as_bytes()).map_err(|e| broken(e.to_string()))?;
-            let value = HeaderValue::try_from(v).map_err(|e| broken(e.to_string()))?;
-            headers.append(name, value);
-        }
-        let mut req = Request::new(axum::body::Body::from(wire.body));
-        *req.method_mut() = match wire.method {
-            Method::Get => axum::http::Method::GET,
-            Method::Post => axum::http::Method::POST,
-        };
-        *req.uri_mut() = uri;
-        *req.headers_mut() = headers;
-        // No timer: the emulator answers from memory, without I/O that could stall.
-        let response = match router.clone().oneshot(req).await {
-            Ok(r) => r,
-            Err(never) => match never {},
-        };
-        let status = response.status().as_u16();
-        let content_type = content_type_of(response.headers());
-        let bytes = axum::body::to_bytes(response.into_body(), ANSWER_LIMIT)
-            .await
-            .map_err(|e| broken(e.to_string()))?;
-        Ok((status, content_type, bytes))
+/// Hands a signed request to a router in this process.
+async fn send_in_process(router: &axum::Router, wire: WireRequest) -> Result<Answer, ProxyError> {
+    use axum::http::{HeaderMap, HeaderName, HeaderValue, Request, Uri};
+    use tower::ServiceExt;
+    let broken = |e: String| ProxyError::UpstreamUnreachable(format!("embedded emulator: {e}"));
+    // The request is put together part by part from what was signed, without the
+    // builder's per-header copies.
+    let uri = Uri::try_from(wire.target()).map_err(|e| broken(e.to_string()))?;
+    let mut headers = HeaderMap::with_capacity(wire.headers.len() + 1);
+    headers.insert(
+        axum::http::header::USER_AGENT,
+        HeaderValue::from_static(USER_AGENT),
+    );
+    for (k, v) in wire.headers {
+        let name = HeaderName::from_bytes(k.as_bytes()).map_err(|e| broken(e.to_string()))?;
+        let value = HeaderValue::try_from(v).map_err(|e| broken(e.to_string()))?;
+        headers.append(name, value);
     }
+    let mut req = Request::new(axum::body::Body::from(wire.body));
+    *req.method_mut() = match wire.method {
+        Method::Get => axum::http::Method::GET,
+        Method::Post => axum::http::Method::POST,
+    };
+    *req.uri_mut() = uri;
+    *req.headers_mut() = headers;
+    let response = match router.clone().oneshot(req).await {
+        Ok(r) => r,
+        Err(never) => match never {},
+    };
+    let status = response.status().as_u16();
+    let content_type = content_type_of(response.headers());
+    let bytes = axum::body::to_bytes(response.into_body(), ANSWER_LIMIT)
+        .await
+        .map_err(|e| broken(e.to_string()))?;
+    Ok((status, content_type, bytes))
 }
 
 /// The largest answer taken from the embedded emulator.

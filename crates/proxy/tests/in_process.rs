@@ -6,7 +6,6 @@ use rds_backup_core::{Credentials, Endpoint, Region};
 use rds_backup_emulator::{Config, DEMO_KEY_ID, DEMO_KEY_SECRET, server};
 use rds_backup_proxy::error::ProxyError;
 use rds_backup_proxy::upstream::Upstream;
-use std::time::Duration;
 
 fn upstream(secret: &str) -> Upstream {
     let state = Config::default().into_state();
@@ -14,7 +13,6 @@ fn upstream(secret: &str) -> Upstream {
         server::router(state),
         Endpoint::parse_override("http://emulator.localhost").unwrap(),
         Credentials::new(DEMO_KEY_ID, secret),
-        Duration::from_secs(5),
     )
 }
 
