@@ -328,7 +328,7 @@ fn tokens_and_policies_are_checked_before_signing() {
         denied.json()["Message"]
             .as_str()
             .unwrap()
-            .contains("acs:rds:cn-hangzhou:*:dbinstance/rm-demo-mssql-cloud")
+            .contains("acs:rds:cn-hangzhou:1234567890123456:dbinstance/rm-demo-mssql-cloud")
     );
     let implicit = post(Some("bob-token-0123456789ab"), &mysql);
     assert_eq!(implicit.code().as_deref(), Some("Forbidden.RAM"));

@@ -68,21 +68,13 @@ fn fleet_for(cases: &[Case]) -> Fleet {
             .collect();
         databases.push(db("other"));
         fleet.instances.push(Instance {
-            id: c.request.instance().as_str().to_owned(),
-            region: c.target.region.to_string(),
-            zone: String::new(),
-            engine: c.input.engine.unwrap(),
-            engine_version: String::new(),
-            storage: c.input.storage.unwrap(),
-            status: "Running".into(),
-            lock_mode: "Unlock".into(),
-            instance_type: "Primary".into(),
-            master: None,
-            description: String::new(),
-            class: String::new(),
-            category: String::new(),
-            pay_type: String::new(),
             databases,
+            ..Instance::new(
+                c.request.instance().as_str(),
+                c.target.region.as_str(),
+                c.input.engine.unwrap(),
+                c.input.storage.unwrap(),
+            )
         });
     }
     fleet

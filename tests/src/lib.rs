@@ -561,15 +561,22 @@ pub struct Proxy {
     _server: ServerThread,
 }
 
+/// A change to the app before it serves (authentication, limits, ...).
+pub type Tweak = Box<dyn FnOnce(&mut rds_backup_proxy::App) + Send>;
+
 /// How to set up a proxy for a test.
 pub struct ProxySetup {
     pub upstream: Endpoint,
     pub credentials: Credentials,
     pub timeout: Duration,
+    /// `--tokens`: token -> user.
     pub tokens: Option<std::collections::HashMap<String, String>>,
+    /// `--policies`, read with the emulator's account.
     pub policies: Option<&'static str>,
     pub allow_origins: Vec<String>,
     pub dist: Option<PathBuf>,
+    /// Anything else.
+    pub tweak: Option<Tweak>,
 }
 
 impl ProxySetup {
@@ -582,35 +589,81 @@ impl ProxySetup {
             policies: None,
             allow_origins: Vec::new(),
             dist: None,
+            tweak: None,
+        }
+    }
+}
+
+impl ServerThread {
+    /// The proxy's router behind the proxy's own server (limits, peer addresses).
+    pub fn spawn_proxy(
+        router: axum::Router,
+        limits: rds_backup_proxy::serve::Limits,
+    ) -> ServerThread {
+        let (tx_addr, rx_addr) = std::sync::mpsc::channel();
+        let (tx_stop, rx_stop) = tokio::sync::oneshot::channel::<()>();
+        let thread = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+                .unwrap();
+            rt.block_on(async move {
+                let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+                tx_addr.send(listener.local_addr().unwrap()).unwrap();
+                rds_backup_proxy::serve::serve(listener, router, limits, async {
+                    let _ = rx_stop.await;
+                })
+                .await
+                .unwrap();
+            });
+        });
+        let addr = rx_addr.recv_timeout(Duration::from_secs(10)).unwrap();
+        ServerThread {
+            addr,
+            shutdown: Some(tx_stop),
+            thread: Some(thread),
         }
     }
 }
 
 impl Proxy {
     pub fn start(setup: ProxySetup) -> Proxy {
-        use rds_backup_proxy::access::{Access, AuditLog, read_policies};
-        use rds_backup_proxy::upstream::{Target, Upstream};
+        use rds_backup_proxy::audit::AuditLog;
+        use rds_backup_proxy::identity::{Auth, Tokens};
+        use rds_backup_proxy::policy::{Authorizer, Policies};
+        use rds_backup_proxy::upstream::{SystemProxy, Target, Upstream, http_client};
         let audit = SharedBuf::default();
+        let client = http_client(setup.timeout, SystemProxy::Ignore).unwrap();
         let upstream = Upstream::new(
             Target::Fixed(setup.upstream),
             setup.credentials,
+            client,
             setup.timeout,
-        )
-        .unwrap();
-        let access = Access {
-            tokens: setup.tokens,
-            policies: setup.policies.map(|p| read_policies(p).unwrap()),
-        };
+        );
         let mut app = rds_backup_proxy::App::new(
             upstream,
-            access,
             AuditLog::new(Box::new(audit.clone())),
             rds_backup_proxy::Mode::Live,
             vec!["cn-hangzhou".into()],
         );
-        app.allow_origins = setup.allow_origins;
+        if let Some(tokens) = setup.tokens {
+            app.auth =
+                Auth::Tokens(Tokens::read(&serde_json::to_string(&tokens).unwrap()).unwrap());
+        }
+        app.authz = Authorizer(
+            setup
+                .policies
+                .map(|p| Policies::read(p, rds_backup_emulator::DEMO_ACCOUNT_ID).unwrap()),
+        );
+        app.site.allow_origins = setup.allow_origins;
         app.dist = setup.dist;
-        let server = ServerThread::spawn(rds_backup_proxy::router(std::sync::Arc::new(app)));
+        if let Some(tweak) = setup.tweak {
+            tweak(&mut app);
+        }
+        let limits = app.limits;
+        let server =
+            ServerThread::spawn_proxy(rds_backup_proxy::router(std::sync::Arc::new(app)), limits);
         Proxy {
             addr: server.addr,
             audit,
@@ -626,7 +679,10 @@ impl Proxy {
         headers: &[(&str, &str)],
         body: &str,
     ) -> Reply {
-        let mut text = format!("{method} {target} HTTP/1.1\r\nhost: {}\r\n", self.addr);
+        let mut text = format!("{method} {target} HTTP/1.1\r\n");
+        if !headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("host")) {
+            text.push_str(&format!("host: {}\r\n", self.addr));
+        }
         for (k, v) in headers {
             text.push_str(&format!("{k}: {v}\r\n"));
         }
@@ -646,5 +702,14 @@ impl Proxy {
 
     pub fn get(&self, target: &str) -> Reply {
         self.request("GET", target, &[], "")
+    }
+
+    /// The audit log's lines.
+    pub fn audit_lines(&self) -> Vec<Value> {
+        self.audit
+            .text()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
     }
 }

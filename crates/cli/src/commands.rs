@@ -36,10 +36,19 @@ impl Outcome {
         Outcome { body, status }
     }
 
-    /// Prints the body and returns the exit code.
+    /// Prints the body and returns the exit code. A reader that went away (`| head`) is
+    /// not an error of ours: the output stops, the status stays.
     pub fn print(self) -> ExitCode {
-        println!("{}", self.body);
-        ExitCode::from(self.status)
+        use std::io::Write;
+        let mut out = std::io::stdout().lock();
+        match writeln!(out, "{}", self.body).and_then(|()| out.flush()) {
+            Ok(()) => ExitCode::from(self.status),
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::from(self.status),
+            Err(e) => {
+                eprintln!("rds-backup: cannot write the output: {e}");
+                ExitCode::from(2)
+            }
+        }
     }
 
     fn unusable(errors: &[InputError]) -> Outcome {

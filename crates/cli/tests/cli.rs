@@ -475,3 +475,27 @@ fn snippet_prints_each_language_and_refuses_what_check_refuses() {
     let (code, out, _) = run_env(&["snippet"], no_region, &[]);
     assert_eq!(code, 2, "{out}");
 }
+
+#[test]
+fn a_closed_stdout_pipe_is_not_a_panic() {
+    for _ in 0..5 {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_rds-backup"))
+            .args([
+                "options",
+                "--engine",
+                "SQLServer",
+                "--storage",
+                "cloud_essd",
+            ])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // The reader goes away before the output is written (as `| head -0` does).
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains("panicked"), "{stderr}");
+        assert_eq!(out.status.code(), Some(0), "{stderr}");
+    }
+}

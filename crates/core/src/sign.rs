@@ -79,8 +79,9 @@ pub struct Call {
     pub nonce: String,
 }
 
-/// A request as it goes on the wire: method, URL, headers, body.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// A request as it goes on the wire: method, URL, headers, body. `Debug` redacts the
+/// `Authorization` header, the STS token and a V2 signature.
+#[derive(Clone, PartialEq, Eq)]
 pub struct WireRequest {
     /// The method.
     pub method: Method,
@@ -97,7 +98,9 @@ pub struct WireRequest {
 }
 
 /// A signed (or previewed) request with the intermediate values, for display and debugging.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// `Debug` redacts as the request's does, and leaves out the canonical form and the
+/// string to sign (V2's carry the token) and the signature.
+#[derive(Clone, PartialEq, Eq)]
 pub struct Signed {
     /// The version used.
     pub version: SignatureVersion,
@@ -109,6 +112,52 @@ pub struct Signed {
     pub string_to_sign: String,
     /// V3: lowercase hex; V2: Base64 (before percent-encoding).
     pub signature: String,
+}
+
+/// Header and query parameter names whose values are credentials.
+const SECRET_HEADERS: [&str; 2] = ["authorization", "x-acs-security-token"];
+const SECRET_PARAMS: [&str; 2] = ["SecurityToken", "Signature"];
+const REDACTED: &str = "<redacted>";
+
+impl std::fmt::Debug for WireRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let headers: Vec<(&str, &str)> = self
+            .headers
+            .iter()
+            .map(|(k, v)| {
+                let secret = SECRET_HEADERS.iter().any(|s| k.eq_ignore_ascii_case(s));
+                (k.as_str(), if secret { REDACTED } else { v.as_str() })
+            })
+            .collect();
+        let query: Vec<String> = self
+            .query
+            .split('&')
+            .map(|pair| match pair.split_once('=') {
+                Some((k, _)) if SECRET_PARAMS.contains(&k) => format!("{k}={REDACTED}"),
+                _ => pair.to_owned(),
+            })
+            .collect();
+        f.debug_struct("WireRequest")
+            .field("method", &self.method)
+            .field("endpoint", &self.endpoint)
+            .field("path", &self.path)
+            .field("query", &query.join("&"))
+            .field("headers", &headers)
+            .field("body_len", &self.body.len())
+            .finish()
+    }
+}
+
+impl std::fmt::Debug for Signed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Signed")
+            .field("version", &self.version)
+            .field("request", &self.request)
+            .field("canonical_len", &self.canonical.len())
+            .field("string_to_sign_len", &self.string_to_sign.len())
+            .field("signature", &REDACTED)
+            .finish()
+    }
 }
 
 /// Lowercase hex SHA-256.
@@ -407,6 +456,21 @@ mod tests {
             endpoint: Endpoint::parse_override("rds.aliyuncs.com").unwrap(),
             time: UtcTime::parse("2023-10-26T10:22:32Z").unwrap(),
             nonce: "3156853299f313e23d1673dc12e1703d".into(),
+        }
+    }
+
+    #[test]
+    fn debug_never_shows_the_authorization_the_token_or_the_signature() {
+        let creds = Credentials::new("AKID", "sekret").with_token("sts-token-value");
+        for version in [SignatureVersion::V3, SignatureVersion::V2] {
+            let s = sign(&call(), &creds, version);
+            let shown = format!("{s:?} {:?}", s.request);
+            assert!(!shown.contains("sts-token-value"), "{shown}");
+            assert!(!shown.contains(&s.signature), "{shown}");
+            assert!(
+                shown.contains("<redacted>") && shown.contains("CreateBackup"),
+                "{shown}"
+            );
         }
     }
 

@@ -80,6 +80,12 @@ fn instance_json(i: &Instance) -> Value {
     let mut v = serde_json::to_value(i).unwrap_or_else(|_| json!({}));
     if let Value::Object(m) = &mut v {
         m.remove("Databases");
+        let tags: Vec<Value> = i
+            .tags
+            .iter()
+            .map(|(k, v)| json!({"Key": k, "Value": v}))
+            .collect();
+        m.insert("Tags".into(), json!({ "Tag": tags }));
         m.entry("MasterInstanceId").or_insert_with(|| "".into());
         m.insert("DBInstanceNetType".into(), "Intranet".into());
         m.insert("InstanceNetworkType".into(), "VPC".into());
@@ -381,6 +387,17 @@ pub fn describe_db_instances(state: &State, args: &Args) -> Result<Value, ApiErr
     let kind = args.get("DBInstanceType")?;
     let ids: Option<Vec<&str>> = args.get("DBInstanceId")?.map(|v| v.split(',').collect());
     let search = args.get("SearchKey")?;
+    let tags: Option<std::collections::BTreeMap<String, String>> = args
+        .get("Tags")?
+        .map(|t| {
+            serde_json::from_str(t).map_err(|_| {
+                ApiError::invalid(
+                    "Tags",
+                    "it must be a JSON object such as {\"team\":\"payments\"}",
+                )
+            })
+        })
+        .transpose()?;
     let matching: Vec<&Instance> = state
         .fleet
         .instances
@@ -391,6 +408,10 @@ pub fn describe_db_instances(state: &State, args: &Args) -> Result<Value, ApiErr
         .filter(|i| kind.is_none_or(|k| k == i.instance_type))
         .filter(|i| ids.as_ref().is_none_or(|ids| ids.contains(&i.id.as_str())))
         .filter(|i| search.is_none_or(|s| i.id.contains(s) || i.description.contains(s)))
+        .filter(|i| {
+            tags.as_ref()
+                .is_none_or(|t| t.iter().all(|(k, v)| i.tags.get(k) == Some(v)))
+        })
         .collect();
     let total = matching.len();
     let mut body = Map::new();
@@ -468,6 +489,70 @@ pub fn describe_databases(state: &State, args: &Args) -> Result<Value, ApiError>
     Ok(json!({ "Databases": { "Database": dbs } }))
 }
 
+/// `ListTagResources`: the tags of instances (`ResourceId.N`, up to 50), or the instances
+/// with the tags `Tag.N.Key`/`Tag.N.Value`, paged by `NextToken`.
+pub fn list_tag_resources(state: &State, args: &Args) -> Result<Value, ApiError> {
+    let region = args.require("RegionId")?;
+    Region::new(region).map_err(|e| ApiError::invalid("RegionId", e))?;
+    let kind = args.require("ResourceType")?;
+    if !kind.eq_ignore_ascii_case("INSTANCE") {
+        return Err(ApiError::invalid(
+            "ResourceType",
+            format!("'{kind}' is not INSTANCE"),
+        ));
+    }
+    let mut ids = Vec::new();
+    let mut wanted = Vec::new();
+    for n in 1..=50 {
+        if let Some(id) = args.get(&format!("ResourceId.{n}"))? {
+            ids.push(id);
+        }
+        if let Some(k) = args.get(&format!("Tag.{n}.Key"))? {
+            wanted.push((k, args.get(&format!("Tag.{n}.Value"))?));
+        }
+    }
+    if ids.is_empty() && wanted.is_empty() {
+        return Err(ApiError::missing("ResourceId.1"));
+    }
+    let rows: Vec<Value> = state
+        .fleet
+        .instances
+        .iter()
+        .filter(|i| i.region == region)
+        .filter(|i| ids.is_empty() || ids.contains(&i.id.as_str()))
+        .filter(|i| {
+            wanted.iter().all(|(k, v)| {
+                i.tags
+                    .get(*k)
+                    .is_some_and(|have| v.is_none_or(|v| v == have))
+            })
+        })
+        .flat_map(|i| {
+            i.tags.iter().map(|(k, v)| {
+                json!({
+                    "ResourceType": "ALIYUN::RDS::INSTANCE",
+                    "ResourceId": i.id,
+                    "TagKey": k,
+                    "TagValue": v,
+                })
+            })
+        })
+        .collect();
+    let offset = match args.get("NextToken")? {
+        None | Some("") => 0,
+        Some(t) => t
+            .parse::<usize>()
+            .map_err(|_| ApiError::invalid("NextToken", "it is not a token this service issued"))?,
+    };
+    const PAGE: usize = 50;
+    let page: Vec<Value> = rows.iter().skip(offset).take(PAGE).cloned().collect();
+    let next = offset + page.len();
+    Ok(json!({
+        "TagResources": { "TagResource": page },
+        "NextToken": if next < rows.len() { next.to_string() } else { String::new() },
+    }))
+}
+
 /// Runs an action by name; `None` when the emulator does not know it.
 pub fn dispatch(state: &State, action: &str, args: &Args) -> Option<Result<Value, ApiError>> {
     Some(match action {
@@ -477,6 +562,7 @@ pub fn dispatch(state: &State, action: &str, args: &Args) -> Option<Result<Value
         "DescribeDBInstances" => describe_db_instances(state, args),
         "DescribeDBInstanceAttribute" => describe_db_instance_attribute(state, args),
         "DescribeDatabases" => describe_databases(state, args),
+        "ListTagResources" => list_tag_resources(state, args),
         _ => return None,
     })
 }

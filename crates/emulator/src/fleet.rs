@@ -6,6 +6,7 @@
 
 use rds_backup_core::{DbInstanceId, DbName, Engine, Region, StorageType};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// Instance states, as `DBInstanceStatus` spells them.
 pub const STATUSES: &[&str] = &[
@@ -129,7 +130,37 @@ pub struct Instance {
     /// The databases.
     #[serde(rename = "Databases", default)]
     pub databases: Vec<Database>,
+    /// The tags (`{"team": "payments"}`), for `ListTagResources` and policy conditions.
+    #[serde(rename = "Tags", default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub tags: BTreeMap<String, String>,
 }
+
+impl Instance {
+    /// A running primary instance with no databases, description or tags.
+    pub fn new(id: &str, region: &str, engine: Engine, storage: StorageType) -> Instance {
+        Instance {
+            id: id.into(),
+            region: region.into(),
+            zone: format!("{region}-h"),
+            engine,
+            engine_version: String::new(),
+            storage,
+            status: running(),
+            lock_mode: unlock(),
+            instance_type: primary(),
+            master: None,
+            description: String::new(),
+            class: String::new(),
+            category: String::new(),
+            pay_type: String::new(),
+            databases: Vec::new(),
+            tags: BTreeMap::new(),
+        }
+    }
+}
+
+/// The account the emulator's keys belong to (STS `GetCallerIdentity`, resource names).
+pub const DEMO_ACCOUNT_ID: &str = "1234567890123456";
 
 /// The whole fleet.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -189,6 +220,13 @@ impl Fleet {
                     )));
                 }
             }
+            for (k, v) in &i.tags {
+                if k.is_empty() || k.len() > 128 || v.len() > 128 {
+                    return Err(bad(format!(
+                        "tag '{k}': keys are 1 to 128 characters, values at most 128"
+                    )));
+                }
+            }
             for db in &i.databases {
                 DbName::new(&db.name).map_err(|e| bad(format!("database: {e}")))?;
                 if !["Creating", "Running", "Deleting"].contains(&db.status.as_str()) {
@@ -229,21 +267,13 @@ impl Fleet {
             dbs: &[&str],
         ) -> Instance {
             Instance {
-                id: id.into(),
-                region: region.into(),
-                zone: format!("{region}-h"),
-                engine,
                 engine_version: version.into(),
-                storage,
-                status: running(),
-                lock_mode: unlock(),
-                instance_type: primary(),
-                master: None,
                 description: description.into(),
                 class: "rds.mysql.s2.large".into(),
                 category: "HighAvailability".into(),
                 pay_type: "Postpaid".into(),
                 databases: dbs.iter().map(|n| db(n)).collect(),
+                ..Instance::new(id, region, engine, storage)
             }
         }
         use Engine::{MariaDb, MySql, PostgreSql, SqlServer};
@@ -388,6 +418,20 @@ impl Fleet {
             ),
         ];
         for i in &mut instances {
+            let (team, env) = match i.id.as_str() {
+                "rm-demo-mysql-local" | "rm-demo-mysql-locked" => ("orders", "prod"),
+                "pgm-demo-pg-local" => ("reports", "dev"),
+                "pgm-demo-pg-cloud" => ("payments", "prod"),
+                "rm-demo-mssql-local" => ("erp", "prod"),
+                "rm-demo-mssql-cloud" => ("payments", "staging"),
+                "rm-demo-mariadb-cloud" | "rm-demo-sg-mariadb" => ("wiki", "dev"),
+                "rm-demo-mysql-emptydb" => ("orders", "staging"),
+                "rm-demo-mysql-stopped" => ("archive", "prod"),
+                "pgm-demo-sg-pg" | "rm-demo-sg-mssql" => ("apps", "prod"),
+                _ => ("shop", "prod"),
+            };
+            i.tags.insert("team".into(), team.into());
+            i.tags.insert("env".into(), env.into());
             match i.id.as_str() {
                 "rr-demo-mysql-readonly" => {
                     i.instance_type = "Readonly".into();

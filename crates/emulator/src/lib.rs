@@ -8,8 +8,9 @@ pub mod api;
 pub mod fleet;
 pub mod server;
 pub mod state;
+pub mod sts;
 
-pub use fleet::Fleet;
+pub use fleet::{DEMO_ACCOUNT_ID, Fleet};
 pub use state::{AccessKey, Clock, ManualClock, State, SystemClock};
 
 use std::future::Future;

@@ -93,18 +93,24 @@ fn process(
     if !state.fresh_nonce(&verified.access_key_id, &verified.nonce) {
         return Err(rds_backup_core::VerifyError::NonceUsed(verified.nonce.clone()).into());
     }
-    if verified.api_version != RDS_VERSION {
-        return Err(ApiError::new(
-            400,
-            "InvalidVersion",
-            format!(
-                "Specified parameter Version is not valid: '{}' (RDS is {RDS_VERSION}).",
-                verified.api_version
-            ),
-        ));
-    }
     let args = Args(&verified.params);
-    match dispatch(state, &verified.action, &args) {
+    let found = match verified.api_version.as_str() {
+        RDS_VERSION => dispatch(state, &verified.action, &args),
+        crate::sts::STS_VERSION => {
+            crate::sts::dispatch(state, &verified.action, &verified.access_key_id, &args)
+        }
+        other => {
+            return Err(ApiError::new(
+                400,
+                "InvalidVersion",
+                format!(
+                    "Specified parameter Version is not valid: '{other}' (RDS is {RDS_VERSION}, STS {}).",
+                    crate::sts::STS_VERSION
+                ),
+            ));
+        }
+    };
+    match found {
         Some(result) => result.map(|body| (verified.action.clone(), body)),
         None => Err(ApiError::no_api(&verified.action)),
     }

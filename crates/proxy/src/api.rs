@@ -1,17 +1,25 @@
-//! The JSON API under `/api/`. Handlers are short: read, check, call core and the upstream, answer.
+//! The JSON API under `/api/`. Every handler takes the [`Caller`], typed query and path
+//! values, and returns `Result<_, ProxyError>`; the error answers for itself.
 
 use crate::App;
-use crate::access::AuditRecord;
-use crate::error::{Answered, ProxyError};
+use crate::audit::AuditRecord;
+use crate::error::ProxyError;
+use crate::identity::{AuthError, Caller, peer_of};
+use crate::lookup::list;
+use crate::policy::Resource;
 use axum::Json;
 use axum::body::Body;
-use axum::extract::{Path, RawQuery, State};
-use axum::http::{HeaderMap, HeaderValue, header};
+use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use rds_backup_core::encode::parse_pairs;
-use rds_backup_core::{
-    Context, DbInstanceId, Engine, Input, Region, Report, StorageType, UtcTime, validate,
+use rds_backup_core::policy::{
+    CREATE_BACKUP_ACTION, DESCRIBE_ATTRIBUTE_ACTION, DESCRIBE_DATABASES_ACTION,
+    DESCRIBE_INSTANCES_ACTION, DESCRIBE_TASKS_ACTION,
 };
+use rds_backup_core::{DbInstanceId, Input, Region, Report, UtcTime, validate};
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 use std::sync::Arc;
 
@@ -20,20 +28,65 @@ pub const BODY_LIMIT: usize = 16 * 1024;
 
 type Result<T> = std::result::Result<T, ProxyError>;
 
-fn query_map(raw: Option<&str>) -> Result<Vec<(String, String)>> {
-    parse_pairs(raw.unwrap_or(""))
-        .map_err(|e| ProxyError::bad("InvalidInput.Query", "", e.to_string()))
+/// The id the request-id layer gave this request.
+#[derive(Clone, Debug)]
+pub struct RequestId(pub String);
+
+/// A typed query string; unknown or malformed parameters are `InvalidInput.Query`.
+pub struct ApiQuery<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = ProxyError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self> {
+        match Query::<T>::from_request_parts(parts, state).await {
+            Ok(Query(q)) => Ok(ApiQuery(q)),
+            Err(e) => Err(ProxyError::bad("InvalidInput.Query", "", e.body_text())),
+        }
+    }
 }
 
-fn query_get<'a>(q: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    q.iter()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.as_str())
-        .filter(|v| !v.is_empty())
+/// The caller, or nobody when no credential was presented (a refused one is still a 401).
+pub struct MaybeCaller(pub Option<Caller>);
+
+impl FromRequestParts<Arc<App>> for MaybeCaller {
+    type Rejection = ProxyError;
+
+    async fn from_request_parts(parts: &mut Parts, app: &Arc<App>) -> Result<Self> {
+        match app.auth.identify(&parts.headers, peer_of(parts)).await {
+            Ok(c) => Ok(MaybeCaller(Some(c))),
+            Err(AuthError::Missing(_)) => Ok(MaybeCaller(None)),
+            Err(e) => Err(ProxyError::Unauthorized(e)),
+        }
+    }
+}
+
+/// `?RegionId=`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegionQuery {
+    /// The region.
+    #[serde(rename = "RegionId")]
+    pub region: Option<String>,
+}
+
+/// `?RegionId=&DBInstanceId=&BackupJobId=`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TasksQuery {
+    /// The region.
+    #[serde(rename = "RegionId")]
+    pub region: Option<String>,
+    /// The instance.
+    #[serde(rename = "DBInstanceId")]
+    pub instance: Option<String>,
+    /// One job (a number).
+    #[serde(rename = "BackupJobId")]
+    pub job: Option<String>,
 }
 
 fn region_of(value: Option<&str>) -> Result<Region> {
-    let r = value.ok_or_else(|| {
+    let r = value.filter(|v| !v.is_empty()).ok_or_else(|| {
         ProxyError::bad(
             "InvalidInput.Missing",
             "RegionId",
@@ -44,7 +97,7 @@ fn region_of(value: Option<&str>) -> Result<Region> {
 }
 
 fn instance_id(value: Option<&str>) -> Result<String> {
-    let id = value.ok_or_else(|| {
+    let id = value.filter(|v| !v.is_empty()).ok_or_else(|| {
         ProxyError::bad(
             "RequiredParam.NotFound",
             "DBInstanceId",
@@ -55,96 +108,26 @@ fn instance_id(value: Option<&str>) -> Result<String> {
     Ok(id.to_owned())
 }
 
-fn user_of(app: &App, headers: &HeaderMap) -> Result<String> {
-    app.access.user(
-        headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok()),
-    )
-}
-
-/// A JSON answer, or the error with a fresh request id.
-fn json_or_error(app: &App, result: Result<Value>) -> Response {
-    match result {
-        Ok(v) => Json(v).into_response(),
-        Err(e) => Answered(e, app.request_id()).into_response(),
-    }
-}
-
-/// The array at `v`, moved out (empty if `v` is not an array).
-fn take_array(v: &mut Value) -> Vec<Value> {
-    match v.take() {
-        Value::Array(items) => items,
-        _ => Vec::new(),
-    }
-}
-
 /// `GET /api/health`.
 pub async fn health() -> Json<Value> {
     Json(json!({"status": "ok"}))
 }
 
-/// `GET /api/config`: demo or live, the regions, what this user may do.
-pub async fn config(
-    State(app): State<Arc<App>>,
-    headers: HeaderMap,
-) -> std::result::Result<Json<Value>, Answered> {
-    let rid = app.request_id();
-    let user = user_of(&app, &headers).map_err(|e| Answered(e, rid))?;
-    Ok(Json(json!({
+/// `GET /api/config`: demo or live, the regions, how callers sign in, who this caller is
+/// and what they may do. Answers without a credential (the console needs to know how to
+/// ask for one); a refused credential is a 401.
+pub async fn config(State(app): State<Arc<App>>, MaybeCaller(caller): MaybeCaller) -> Json<Value> {
+    let auth = app.auth.kind();
+    Json(json!({
         "mode": app.mode.as_str(),
         "message": app.mode.message(),
         "regions": app.regions,
-        "user": user,
-        "permissions": app.access.summary(&user),
-        "tokenRequired": app.access.tokens.is_some(),
-    })))
-}
-
-/// The instance's attributes, from a short-lived cache or DescribeDBInstanceAttribute.
-async fn attribute(app: &App, region: &Region, id: &str) -> Result<Value> {
-    if let Some(v) = app.cached(region, id) {
-        return Ok(v);
-    }
-    let reply = app
-        .upstream
-        .call(
-            region,
-            "DescribeDBInstanceAttribute",
-            vec![("DBInstanceId".into(), id.into())],
-        )
-        .await?;
-    let body = reply.json();
-    let attr = body["Items"]["DBInstanceAttribute"][0].clone();
-    if !attr.is_object() {
-        return Err(ProxyError::Upstream {
-            status: 404,
-            body: json!({"Code": "InvalidDBInstanceId.NotFound", "Message": format!("no attributes for {id}"), "RequestId": body["RequestId"]}),
-        });
-    }
-    app.remember(region, id, attr.clone());
-    Ok(attr)
-}
-
-/// The engine and storage an instance really has.
-fn context_of(id: &str, attr: &Value) -> Result<Context> {
-    let unsupported = |what: String| ProxyError::UnsupportedInstance {
-        id: id.into(),
-        what,
-    };
-    let engine = attr["Engine"].as_str().unwrap_or_default();
-    let storage = attr["DBInstanceStorageType"].as_str().unwrap_or_default();
-    let engine = Engine::parse(engine).ok_or_else(|| {
-        unsupported(format!(
-            "engine '{engine}' does not support CreateBackup here"
-        ))
-    })?;
-    let storage = StorageType::parse(storage).ok_or_else(|| {
-        unsupported(format!(
-            "storage type '{storage}' is not one the rules know"
-        ))
-    })?;
-    Ok(Context::new(engine, storage))
+        "auth": auth.as_str(),
+        "user": caller.as_ref().map(|c| c.user.clone()),
+        "groups": caller.as_ref().map(|c| c.groups.clone()).unwrap_or_default(),
+        "permissions": caller.as_ref().map(|c| app.authz.summary(c)),
+        "tokenRequired": auth != crate::identity::AuthKind::None,
+    }))
 }
 
 async fn read_json_body(headers: &HeaderMap, body: Body) -> Result<String> {
@@ -173,78 +156,74 @@ async fn read_json_body(headers: &HeaderMap, body: Body) -> Result<String> {
         .map_err(|_| ProxyError::bad("InvalidInput.NotJson", "", "the body is not UTF-8 text"))
 }
 
-/// What the audit log records of a refused request: the parameters as given.
-fn given(input: Option<&Input>) -> Value {
-    input
-        .and_then(|i| serde_json::to_value(&i.draft).ok())
-        .unwrap_or(Value::Null)
+/// The audit outcome of an error.
+fn outcome_of(e: &ProxyError) -> &'static str {
+    match e {
+        ProxyError::Unauthorized(_)
+        | ProxyError::Forbidden { .. }
+        | ProxyError::RegionMismatch { .. } => "denied",
+        ProxyError::Upstream { .. }
+        | ProxyError::UpstreamTimeout(_)
+        | ProxyError::UpstreamUnreachable(_)
+        | ProxyError::UpstreamNotJson { .. }
+        | ProxyError::UpstreamShape { .. } => "failed",
+        _ => "refused",
+    }
 }
 
-/// `POST /api/backups`: re-validate against the instance's real engine and storage, sign, send once.
+/// `POST /api/backups`: learn the instance, check the caller's policies on it, re-validate
+/// against its real engine and storage, sign, send once. Every attempt is audited.
 pub async fn create_backup(
     State(app): State<Arc<App>>,
+    axum::Extension(RequestId(rid)): axum::Extension<RequestId>,
+    caller: Result<Caller>,
     headers: HeaderMap,
     body: Body,
-) -> Response {
-    let rid = app.request_id();
+) -> Result<Response> {
     let mut record = AuditRecord {
         time: UtcTime::from_unix(app.now_secs()).to_string(),
-        user: String::new(),
-        region: None,
-        params: Value::Null,
-        upstream_request_id: None,
+        request_id: rid,
         outcome: "refused",
-        status: 0,
-        code: None,
+        ..AuditRecord::default()
     };
-    let mut input_seen: Option<Input> = None;
-    let result = create_backup_inner(&app, &headers, body, &mut record, &mut input_seen).await;
-    let response = match result {
+    let result = send_backup(&app, caller, &headers, body, &mut record).await;
+    match &result {
         Ok((status, body)) => {
             record.outcome = "sent";
-            record.status = status;
+            record.status = *status;
             record.upstream_request_id = body["RequestId"].as_str().map(str::to_owned);
-            (
-                axum::http::StatusCode::from_u16(status).unwrap_or(axum::http::StatusCode::OK),
-                Json(body),
-            )
-                .into_response()
         }
         Err(e) => {
-            record.outcome = match &e {
-                ProxyError::Unauthorized | ProxyError::Forbidden { .. } => "denied",
-                ProxyError::Upstream { .. }
-                | ProxyError::UpstreamTimeout(_)
-                | ProxyError::UpstreamUnreachable(_)
-                | ProxyError::UpstreamNotJson { .. } => "failed",
-                _ => "refused",
-            };
+            record.outcome = outcome_of(e);
             record.status = e.status();
             record.code = Some(e.code());
-            if let ProxyError::Upstream { body, .. } = &e {
+            record.reason = Some(e.to_string());
+            if let ProxyError::Upstream { body, .. } = e {
                 record.upstream_request_id = body["RequestId"].as_str().map(str::to_owned);
             }
-            if record.params.is_null() {
-                record.params = given(input_seen.as_ref());
-            }
-            Answered(e, rid).into_response()
         }
-    };
+    }
     app.audit.write(&record);
-    response
+    let (status, body) = result?;
+    Ok((
+        StatusCode::from_u16(status).unwrap_or(StatusCode::OK),
+        Json(body),
+    )
+        .into_response())
 }
 
-async fn create_backup_inner(
+async fn send_backup(
     app: &App,
+    caller: Result<Caller>,
     headers: &HeaderMap,
     body: Body,
     record: &mut AuditRecord,
-    input_seen: &mut Option<Input>,
 ) -> Result<(u16, Value)> {
-    record.user = user_of(app, headers)?;
+    let caller = caller?;
+    record.user.clone_from(&caller.user);
     let text = read_json_body(headers, body).await?;
     let input = Input::from_json(&text).map_err(|e| ProxyError::input(&e))?;
-    *input_seen = Some(input.clone());
+    record.params = serde_json::to_value(&input.draft).unwrap_or(Value::Null);
     for (given, field) in [
         (input.engine.is_some(), "Engine"),
         (input.storage.is_some(), "StorageType"),
@@ -262,9 +241,15 @@ async fn create_backup_inner(
     let region = region_of(input.region.as_deref())?;
     record.region = Some(region.to_string());
     let id = instance_id(input.draft.db_instance_id.as_deref())?;
-    app.access.check_create(&record.user, &region, &id)?;
-    let attr = attribute(app, &region, &id).await?;
-    let ctx = context_of(&id, &attr)?;
+    record.instance = Some(id.clone());
+    // A cheap refusal on the claimed values; the real check follows on the instance.
+    app.authz
+        .precheck(&caller, CREATE_BACKUP_ACTION, &region, &id)?;
+    let instance = app.instance(&region, &id).await?;
+    instance.check_region(&region)?;
+    app.authz
+        .check(&caller, CREATE_BACKUP_ACTION, &instance.resource())?;
+    let ctx = instance.context()?;
     let request = validate(&ctx, &input.draft)
         .map_err(|_| ProxyError::Refused(Report::check(&ctx, &input.draft).errors))?;
     let params: Vec<(String, String)> = request
@@ -277,122 +262,158 @@ async fn create_backup_inner(
     Ok((reply.status, reply.json()))
 }
 
-/// `GET /api/instances?RegionId=`: every instance of the region (all pages).
+/// `GET /api/instances?RegionId=`: the instances of the region the caller may see
+/// (`rds:DescribeDBInstances` on each, with its tags), all pages.
 pub async fn list_instances(
     State(app): State<Arc<App>>,
-    headers: HeaderMap,
-    RawQuery(q): RawQuery,
-) -> Response {
-    json_or_error(
-        &app,
-        list_instances_inner(&app, &headers, q.as_deref()).await,
-    )
-}
-
-async fn list_instances_inner(app: &App, headers: &HeaderMap, q: Option<&str>) -> Result<Value> {
-    user_of(app, headers)?;
-    let q = query_map(q)?;
-    let region = region_of(query_get(&q, "RegionId"))?;
+    caller: Caller,
+    ApiQuery(q): ApiQuery<RegionQuery>,
+) -> Result<Json<Value>> {
+    let region = region_of(q.region.as_deref())?;
+    let action = "DescribeDBInstances";
     let mut instances: Vec<Value> = Vec::new();
     for page in 1..=100 {
-        let reply = app
+        let body = app
             .upstream
             .call(
                 &region,
-                "DescribeDBInstances",
+                action,
                 vec![
                     ("RegionId".into(), region.to_string()),
                     ("PageSize".into(), "100".into()),
                     ("PageNumber".into(), page.to_string()),
                 ],
             )
-            .await?;
-        let mut body = reply.json();
-        let items = take_array(&mut body["Items"]["DBInstance"]);
+            .await?
+            .json();
+        let items = list(&body, action, "Items", "DBInstance")?;
         let total = body["TotalRecordCount"].as_u64().unwrap_or(0);
-        let done = items.is_empty();
-        instances.extend(items);
-        if done || instances.len() as u64 >= total {
+        instances.extend(items.iter().cloned());
+        if items.is_empty() || instances.len() as u64 >= total {
             break;
         }
     }
-    Ok(
-        json!({"RegionId": region.as_str(), "TotalRecordCount": instances.len(), "Instances": instances}),
-    )
+    let visible = visible(&app, &caller, &region, instances).await?;
+    Ok(Json(
+        json!({"RegionId": region.as_str(), "TotalRecordCount": visible.len(), "Instances": visible}),
+    ))
+}
+
+/// The instances `caller` may list, each judged in its own region with its tags.
+async fn visible(
+    app: &App,
+    caller: &Caller,
+    region: &Region,
+    items: Vec<Value>,
+) -> Result<Vec<Value>> {
+    if !app.authz.is_configured() {
+        return Ok(items);
+    }
+    let ids: Vec<&str> = items
+        .iter()
+        .filter_map(|i| i["DBInstanceId"].as_str())
+        .collect();
+    let mut tags = if app.authz.needs_tags() {
+        app.tags(region, &ids).await?
+    } else {
+        Default::default()
+    };
+    let keep: Vec<bool> = items
+        .iter()
+        .map(|item| {
+            let Some(id) = item["DBInstanceId"].as_str() else {
+                return false;
+            };
+            let in_region = item["RegionId"]
+                .as_str()
+                .and_then(|r| Region::new(r).ok())
+                .unwrap_or_else(|| region.clone());
+            let resource = Resource {
+                region: in_region,
+                instance: id.to_owned(),
+                tags: tags.remove(id),
+            };
+            app.authz
+                .allows(caller, DESCRIBE_INSTANCES_ACTION, &resource)
+        })
+        .collect();
+    Ok(items
+        .into_iter()
+        .zip(keep)
+        .filter_map(|(item, k)| k.then_some(item))
+        .collect())
 }
 
 /// `GET /api/instances/{id}?RegionId=`: the instance's attributes and databases.
 pub async fn instance_detail(
     State(app): State<Arc<App>>,
-    headers: HeaderMap,
+    caller: Caller,
     Path(id): Path<String>,
-    RawQuery(q): RawQuery,
-) -> Response {
-    let result = async {
-        user_of(&app, &headers)?;
-        let q = query_map(q.as_deref())?;
-        let region = region_of(query_get(&q, "RegionId"))?;
-        let id = instance_id(Some(&id))?;
-        let attr = attribute(&app, &region, &id).await?;
-        let dbs = app
-            .upstream
-            .call(
-                &region,
-                "DescribeDatabases",
-                vec![("DBInstanceId".into(), id.clone())],
-            )
-            .await?;
-        Ok::<Value, ProxyError>(json!({
-            "Instance": attr,
-            "Databases": take_array(&mut dbs.json()["Databases"]["Database"]),
-        }))
-    }
-    .await;
-    json_or_error(&app, result)
+    ApiQuery(q): ApiQuery<RegionQuery>,
+) -> Result<Json<Value>> {
+    let region = region_of(q.region.as_deref())?;
+    let id = instance_id(Some(&id))?;
+    app.authz
+        .precheck(&caller, DESCRIBE_ATTRIBUTE_ACTION, &region, &id)?;
+    let instance = app.instance(&region, &id).await?;
+    instance.check_region(&region)?;
+    let resource = instance.resource();
+    app.authz
+        .check(&caller, DESCRIBE_ATTRIBUTE_ACTION, &resource)?;
+    app.authz
+        .check(&caller, DESCRIBE_DATABASES_ACTION, &resource)?;
+    let action = "DescribeDatabases";
+    let dbs = app
+        .upstream
+        .call(&region, action, vec![("DBInstanceId".into(), id.clone())])
+        .await?
+        .json();
+    Ok(Json(json!({
+        "Instance": instance.attr,
+        "Databases": list(&dbs, action, "Databases", "Database")?,
+    })))
 }
 
-/// `GET /api/backup-tasks?RegionId=&DBInstanceId=&BackupJobId=`: the job's progress,
-/// the service's JSON passed on as received.
+/// `GET /api/backup-tasks?RegionId=&DBInstanceId=&BackupJobId=`: the job's progress, the
+/// service's JSON passed on as received.
 pub async fn backup_tasks(
     State(app): State<Arc<App>>,
-    headers: HeaderMap,
-    RawQuery(q): RawQuery,
-) -> Response {
-    let result = async {
-        user_of(&app, &headers)?;
-        let q = query_map(q.as_deref())?;
-        let region = region_of(query_get(&q, "RegionId"))?;
-        let id = instance_id(query_get(&q, "DBInstanceId"))?;
-        let mut params = vec![("DBInstanceId".to_owned(), id)];
-        if let Some(job) = query_get(&q, "BackupJobId") {
-            if job.parse::<u64>().is_err() {
-                return Err(ProxyError::bad(
-                    "InvalidInput.WrongType",
-                    "BackupJobId",
-                    format!("BackupJobId must be a number, not '{job}'"),
-                ));
-            }
-            params.push(("BackupJobId".into(), job.into()));
+    caller: Caller,
+    ApiQuery(q): ApiQuery<TasksQuery>,
+) -> Result<Response> {
+    let region = region_of(q.region.as_deref())?;
+    let id = instance_id(q.instance.as_deref())?;
+    let mut params = vec![("DBInstanceId".to_owned(), id.clone())];
+    if let Some(job) = q.job.as_deref().filter(|j| !j.is_empty()) {
+        if job.parse::<u64>().is_err() {
+            return Err(ProxyError::bad(
+                "InvalidInput.WrongType",
+                "BackupJobId",
+                format!("BackupJobId must be a number, not '{job}'"),
+            ));
         }
-        app.upstream
-            .call(&region, "DescribeBackupTasks", params)
-            .await
+        params.push(("BackupJobId".into(), job.into()));
     }
-    .await;
-    match result {
-        Ok(reply) => (
-            [(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("application/json"),
-            )],
-            reply.raw,
-        )
-            .into_response(),
-        Err(e) => Answered(e, app.request_id()).into_response(),
-    }
+    app.authz
+        .precheck(&caller, DESCRIBE_TASKS_ACTION, &region, &id)?;
+    let instance = app.instance(&region, &id).await?;
+    instance.check_region(&region)?;
+    app.authz
+        .check(&caller, DESCRIBE_TASKS_ACTION, &instance.resource())?;
+    let action = "DescribeBackupTasks";
+    let reply = app.upstream.call(&region, action, params).await?;
+    list(&reply.json(), action, "Items", "BackupJob")?;
+    Ok((
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        reply.raw,
+    )
+        .into_response())
 }
 
 /// Any other `/api/...` path.
-pub async fn no_route(State(app): State<Arc<App>>, uri: axum::http::Uri) -> Response {
-    Answered(ProxyError::NoRoute(uri.path().to_owned()), app.request_id()).into_response()
+pub async fn no_route(uri: axum::http::Uri) -> ProxyError {
+    ProxyError::NoRoute(uri.path().to_owned())
 }

@@ -31,18 +31,54 @@ pub enum ProxyError {
     /// Not `application/json`.
     #[error("the request body must be application/json")]
     NotJson,
-    /// No or an unknown bearer token.
-    #[error("a valid bearer token is required (Authorization: Bearer <token>)")]
-    Unauthorized,
-    /// The user's policy does not allow this.
-    #[error("{user} may not rds:CreateBackup on {resource}: {why}")]
+    /// The caller could not be identified.
+    #[error("{0}")]
+    Unauthorized(crate::identity::AuthError),
+    /// The caller's policies do not allow this.
+    #[error("{user} may not {action} on {resource}: {why}")]
     Forbidden {
         /// The user.
         user: String,
+        /// The action.
+        action: String,
         /// The resource name.
         resource: String,
-        /// Explicit or implicit deny.
-        why: &'static str,
+        /// Which statement denies it, or that none allows it.
+        why: String,
+    },
+    /// The region the client named is not the instance's.
+    #[error(
+        "instance {id} is in {real}, not {claimed}: the request names the wrong region, so nothing was sent"
+    )]
+    RegionMismatch {
+        /// The instance.
+        id: String,
+        /// The region the client named.
+        claimed: String,
+        /// The instance's region.
+        real: String,
+    },
+    /// A `Host` this proxy does not serve (DNS rebinding, a wrong name).
+    #[error("this proxy does not serve the host '{0}' (see --public-url)")]
+    MisdirectedHost(String),
+    /// A state-changing request from another site.
+    #[error(
+        "requests from the origin '{0}' are not allowed to change anything (see --allow-origin)"
+    )]
+    ForeignOrigin(String),
+    /// Too many requests at once.
+    #[error("the proxy is busy: try again in a moment")]
+    Overloaded,
+    /// The request took longer than `--request-timeout`.
+    #[error("the request took longer than {0} s")]
+    RequestTimeout(u64),
+    /// The upstream answered 2xx JSON that is not shaped as the API documents.
+    #[error("the RDS endpoint answered {action} with JSON of an unexpected shape: {what}")]
+    UpstreamShape {
+        /// The action.
+        action: String,
+        /// What was wrong.
+        what: String,
     },
     /// The upstream did not answer in time.
     #[error("the RDS endpoint did not answer within {0} s")]
@@ -86,8 +122,12 @@ impl ProxyError {
             ProxyError::BadInput { .. } | ProxyError::Refused(_) => 400,
             ProxyError::TooLarge(_) => 413,
             ProxyError::NotJson => 415,
-            ProxyError::Unauthorized => 401,
-            ProxyError::Forbidden { .. } => 403,
+            ProxyError::Unauthorized(_) => 401,
+            ProxyError::Forbidden { .. } | ProxyError::ForeignOrigin(_) => 403,
+            ProxyError::RegionMismatch { .. } => 400,
+            ProxyError::MisdirectedHost(_) => 421,
+            ProxyError::Overloaded | ProxyError::RequestTimeout(_) => 503,
+            ProxyError::UpstreamShape { .. } => 502,
             ProxyError::UpstreamTimeout(_) => 504,
             ProxyError::UpstreamUnreachable(_) | ProxyError::UpstreamNotJson { .. } => 502,
             ProxyError::Upstream { status, .. } => *status,
@@ -105,8 +145,14 @@ impl ProxyError {
                 .map_or("Parameters.Invalid".into(), |e| e.code.clone()),
             ProxyError::TooLarge(_) => "Proxy.PayloadTooLarge".into(),
             ProxyError::NotJson => "Proxy.UnsupportedMediaType".into(),
-            ProxyError::Unauthorized => "Proxy.Unauthorized".into(),
+            ProxyError::Unauthorized(_) => "Proxy.Unauthorized".into(),
             ProxyError::Forbidden { .. } => "Forbidden.RAM".into(),
+            ProxyError::RegionMismatch { .. } => "Proxy.RegionMismatch".into(),
+            ProxyError::MisdirectedHost(_) => "Proxy.MisdirectedRequest".into(),
+            ProxyError::ForeignOrigin(_) => "Proxy.ForbiddenOrigin".into(),
+            ProxyError::Overloaded => "Proxy.Overloaded".into(),
+            ProxyError::RequestTimeout(_) => "Proxy.RequestTimeout".into(),
+            ProxyError::UpstreamShape { .. } => "Proxy.UpstreamInvalidResponse".into(),
             ProxyError::UpstreamTimeout(_) => "Proxy.UpstreamTimeout".into(),
             ProxyError::UpstreamUnreachable(_) => "Proxy.UpstreamUnreachable".into(),
             ProxyError::UpstreamNotJson { .. } => "Proxy.UpstreamInvalidResponse".into(),
@@ -177,12 +223,35 @@ impl ProxyError {
     }
 }
 
-/// An error with the id of the request it answers.
-pub struct Answered(pub ProxyError, pub String);
+tokio::task_local! {
+    /// The id of the request being served (set by [`crate::request_id`]'s layer), so that
+    /// an error answers with the same id the logs and the audit line carry.
+    pub static REQUEST_ID: String;
+}
 
-impl IntoResponse for Answered {
+/// The id of the request being served, or `-` outside a request.
+pub fn current_request_id() -> String {
+    REQUEST_ID
+        .try_with(Clone::clone)
+        .unwrap_or_else(|_| "-".to_owned())
+}
+
+impl IntoResponse for ProxyError {
     fn into_response(self) -> Response {
-        let status = StatusCode::from_u16(self.0.status()).unwrap_or(StatusCode::BAD_GATEWAY);
-        (status, axum::Json(self.0.body(&self.1))).into_response()
+        let status = StatusCode::from_u16(self.status()).unwrap_or(StatusCode::BAD_GATEWAY);
+        let body = self.body(&current_request_id());
+        let mut response = (status, axum::Json(body)).into_response();
+        if matches!(self, ProxyError::Unauthorized(_)) {
+            response.headers_mut().insert(
+                axum::http::header::WWW_AUTHENTICATE,
+                axum::http::HeaderValue::from_static("Bearer"),
+            );
+        }
+        response.extensions_mut().insert(ErrorCode(self.code()));
+        response
     }
 }
+
+/// The code of an error answer, for the request log.
+#[derive(Clone, Debug)]
+pub struct ErrorCode(pub String);

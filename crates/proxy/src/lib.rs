@@ -1,28 +1,41 @@
-//! The signing proxy: the console's back end. The browser never holds credentials;
-//! it posts the composed request here, the proxy re-validates it with core against
-//! the instance's real engine and storage, checks the caller's policy, signs with V3
-//! and forwards it once. It also serves the built console.
+//! The signing proxy: the console's back end. The browser never holds credentials; it
+//! posts the composed request here, the proxy learns who is calling, looks the instance
+//! up, checks the caller's policies on the real instance, re-validates the request with
+//! core against its real engine and storage, signs with V3 and forwards it once. It also
+//! serves the built console.
 #![forbid(unsafe_code)]
 
-pub mod access;
 pub mod api;
 pub mod assets;
+pub mod audit;
+pub mod config;
 pub mod error;
+pub mod identity;
+pub mod lookup;
 pub mod policy;
+pub mod serve;
+pub mod site;
 pub mod upstream;
 
-use access::{Access, AuditLog};
+use audit::AuditLog;
 use axum::Router;
+use axum::error_handling::HandleErrorLayer;
+use axum::extract::{Request, State};
 use axum::http::{HeaderValue, Method, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get, post};
-use rds_backup_core::Region;
-use serde_json::Value;
-use std::collections::HashMap;
+use error::{ProxyError, REQUEST_ID};
+use identity::Auth;
+use lookup::InstanceCache;
+use policy::Authorizer;
+use serve::Limits;
+use site::Site;
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
+use tower::ServiceBuilder;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use upstream::Upstream;
 
@@ -57,8 +70,10 @@ impl Mode {
 pub struct App {
     /// The signing client.
     pub upstream: Upstream,
-    /// Tokens and policies.
-    pub access: Access,
+    /// How callers are identified.
+    pub auth: Auth,
+    /// What they may do.
+    pub authz: Authorizer,
     /// The audit log.
     pub audit: AuditLog,
     /// Demo or live.
@@ -67,42 +82,40 @@ pub struct App {
     pub regions: Vec<String>,
     /// The built console, if any.
     pub dist: Option<PathBuf>,
-    /// Origins allowed to call the API from another site (none: same origin only).
-    pub allow_origins: Vec<String>,
+    /// What browsers may do: hosts, origins, framing.
+    pub site: Site,
+    /// Timeouts and limits.
+    pub limits: Limits,
     /// How long an instance's attributes are trusted.
     pub cache_ttl: Duration,
-    cache: Mutex<HashMap<(String, String), (Instant, Value)>>,
+    cache: InstanceCache,
     seed: u64,
     counter: AtomicU64,
 }
 
 impl App {
-    /// A new app.
-    pub fn new(
-        upstream: Upstream,
-        access: Access,
-        audit: AuditLog,
-        mode: Mode,
-        regions: Vec<String>,
-    ) -> App {
+    /// A new app: no authentication, no policies, default limits.
+    pub fn new(upstream: Upstream, audit: AuditLog, mode: Mode, regions: Vec<String>) -> App {
         let mut seed = [0u8; 8];
         let _ = getrandom::fill(&mut seed);
         App {
             upstream,
-            access,
+            auth: Auth::None,
+            authz: Authorizer(None),
             audit,
             mode,
             regions,
             dist: None,
-            allow_origins: Vec::new(),
+            site: Site::default(),
+            limits: Limits::default(),
             cache_ttl: Duration::from_secs(10),
-            cache: Mutex::new(HashMap::new()),
+            cache: InstanceCache::default(),
             seed: u64::from_le_bytes(seed),
             counter: AtomicU64::new(0),
         }
     }
 
-    /// A request id for the proxy's own answers.
+    /// A new request id (shaped like the service's).
     pub fn request_id(&self) -> String {
         rds_backup_core::report::request_id(self.seed, self.counter.fetch_add(1, Ordering::Relaxed))
     }
@@ -113,31 +126,31 @@ impl App {
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
     }
+}
 
-    fn cached(&self, region: &Region, id: &str) -> Option<Value> {
-        let cache = self
-            .cache
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        cache
-            .get(&(region.to_string(), id.to_owned()))
-            .filter(|(at, _)| at.elapsed() < self.cache_ttl)
-            .map(|(_, v)| v.clone())
+/// Gives every request an id: in its extensions (for handlers and the audit), for the
+/// error body (the task-local [`REQUEST_ID`]), and in the `x-request-id` answer header.
+async fn request_id(State(app): State<Arc<App>>, mut req: Request, next: Next) -> Response {
+    let id = app.request_id();
+    req.extensions_mut().insert(api::RequestId(id.clone()));
+    let mut response = REQUEST_ID.scope(id.clone(), next.run(req)).await;
+    if let Ok(v) = HeaderValue::from_str(&id) {
+        response.headers_mut().insert("x-request-id", v);
     }
+    response
+}
 
-    fn remember(&self, region: &Region, id: &str, attr: Value) {
-        let mut cache = self
-            .cache
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if cache.len() > 10_000 {
-            cache.retain(|_, (at, _)| at.elapsed() < self.cache_ttl);
-        }
-        cache.insert((region.to_string(), id.to_owned()), (Instant::now(), attr));
+/// The refusals of the limit layers, as the proxy's errors.
+async fn limit_error(app: Arc<App>, err: tower::BoxError) -> Response {
+    if err.is::<tower::timeout::error::Elapsed>() {
+        ProxyError::RequestTimeout(app.limits.request_timeout.as_secs()).into_response()
+    } else {
+        ProxyError::Overloaded.into_response()
     }
 }
 
-/// The router: the API, the console, CORS when origins are allowed, request tracing.
+/// The router: the API and the console behind the request id, the limits, the
+/// Host/Origin guard and CORS when origins are allowed.
 pub fn router(app: Arc<App>) -> Router {
     let api = Router::new()
         .route("/api/health", get(api::health))
@@ -148,10 +161,11 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/api/backup-tasks", get(api::backup_tasks))
         .route("/api/{*rest}", any(api::no_route));
     let mut router = api
-        .merge(assets::router(app.dist.clone()))
+        .merge(assets::router(app.dist.as_deref(), &app.site))
         .with_state(app.clone());
-    if !app.allow_origins.is_empty() {
+    if !app.site.allow_origins.is_empty() {
         let origins: Vec<HeaderValue> = app
+            .site
             .allow_origins
             .iter()
             .filter_map(|o| HeaderValue::from_str(o).ok())
@@ -159,10 +173,27 @@ pub fn router(app: Arc<App>) -> Router {
         router = router.layer(
             CorsLayer::new()
                 .allow_origin(AllowOrigin::list(origins))
-                .allow_methods([Method::GET, Method::POST])
+                .allow_methods([Method::GET, Method::POST, Method::DELETE])
                 .allow_headers([header::CONTENT_TYPE, header::AUTHORIZATION])
+                .expose_headers([header::HeaderName::from_static("x-request-id")])
                 .max_age(Duration::from_secs(600)),
         );
     }
-    router.layer(tower_http::trace::TraceLayer::new_for_http())
+    let on_limit = {
+        let app = app.clone();
+        move |err: tower::BoxError| limit_error(app.clone(), err)
+    };
+    router
+        .layer(middleware::from_fn_with_state(app.clone(), site::guard))
+        .layer(
+            ServiceBuilder::new()
+                .layer(HandleErrorLayer::new(on_limit))
+                .load_shed()
+                .layer(tower::limit::GlobalConcurrencyLimitLayer::new(
+                    app.limits.max_concurrent_requests.max(1),
+                ))
+                .timeout(app.limits.request_timeout),
+        )
+        .layer(middleware::from_fn_with_state(app.clone(), request_id))
+        .layer(tower_http::trace::TraceLayer::new_for_http())
 }

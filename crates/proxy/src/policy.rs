@@ -1,229 +1,243 @@
-//! Per-user permissions in RAM policy syntax, checked before anything is signed.
+//! Who may do what: RAM policies (core's [`Policy`]) attached to users (`"alice"`),
+//! groups (`"group:dba"`) and everyone (`"*"`), evaluated on the real instance: its
+//! region, this proxy's account and the instance's tags.
 //!
-//! A statement applies when one of its actions and one of its resources match (`*`
-//! matches any run of characters). An explicit Deny wins over any Allow; with no
-//! matching Allow the answer is no, as in RAM.
+//! A caller's policies are their user's, each of their groups', and `*`'s, taken
+//! together as RAM takes the policies of a user and their groups: a Deny in any of them
+//! wins, then an Allow in any of them; nothing allowed means no.
 
-use serde::{Deserialize, Serialize};
+use crate::error::ProxyError;
+use crate::identity::Caller;
+use rds_backup_core::Region;
+use rds_backup_core::policy::{
+    Decision, Effect, KNOWN_ACTIONS, Policy, Request, instance_resource,
+};
+use serde_json::{Value, json};
+use std::collections::{BTreeMap, HashMap};
 
-/// One value or a list of them, as RAM policies allow.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(untagged)]
-pub enum OneOrMany {
-    /// A single string.
-    One(String),
-    /// A list.
-    Many(Vec<String>),
-}
-
-impl OneOrMany {
-    fn iter(&self) -> impl Iterator<Item = &str> {
-        let v: Vec<&str> = match self {
-            OneOrMany::One(s) => vec![s.as_str()],
-            OneOrMany::Many(v) => v.iter().map(String::as_str).collect(),
-        };
-        v.into_iter()
-    }
-}
-
-/// `Allow` or `Deny`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Effect {
-    /// Grants.
-    Allow,
-    /// Forbids, whatever else grants.
-    Deny,
-}
-
-/// One statement.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Statement {
-    /// Allow or Deny.
-    #[serde(rename = "Effect")]
-    pub effect: Effect,
-    /// Actions, e.g. `rds:CreateBackup` or `rds:*`.
-    #[serde(rename = "Action")]
-    pub action: OneOrMany,
-    /// Resources, e.g. `acs:rds:cn-hangzhou:*:dbinstance/rm-*`.
-    #[serde(rename = "Resource")]
-    pub resource: OneOrMany,
-}
-
-/// A policy document.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Policy {
-    /// Always "1".
-    #[serde(rename = "Version", default = "version_one")]
-    pub version: String,
-    /// The statements.
-    #[serde(rename = "Statement")]
-    pub statements: Vec<Statement>,
-}
-
-fn version_one() -> String {
-    "1".into()
-}
-
-/// `*` matches any run of characters (case-sensitive, as RAM resources are).
-pub fn glob(pattern: &str, text: &str) -> bool {
-    let parts: Vec<&str> = pattern.split('*').collect();
-    if parts.len() == 1 {
-        return pattern == text;
-    }
-    let (first, last) = (parts[0], parts[parts.len() - 1]);
-    if !text.starts_with(first)
-        || !text[first.len()..].ends_with(last)
-        || text.len() < first.len() + last.len()
-    {
-        return false;
-    }
-    let mut rest = &text[first.len()..text.len() - last.len()];
-    for middle in &parts[1..parts.len() - 1] {
-        match rest.find(middle) {
-            Some(i) => rest = &rest[i + middle.len()..],
-            None => return false,
-        }
-    }
-    true
-}
-
-/// The decision and the statement that made it.
+/// An instance as policies see it.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Decision {
-    /// An Allow matched and no Deny did.
-    Allowed,
-    /// A Deny matched.
-    ExplicitDeny,
-    /// Nothing allows it.
-    ImplicitDeny,
+pub struct Resource {
+    /// Its real region.
+    pub region: Region,
+    /// Its id.
+    pub instance: String,
+    /// Its tags (`None`: not known).
+    pub tags: Option<BTreeMap<String, String>>,
 }
 
-impl Policy {
-    /// Whether `action` on `resource` is allowed.
-    pub fn decide(&self, action: &str, resource: &str) -> Decision {
-        let matching = |s: &&Statement| {
-            s.action.iter().any(|a| glob(a, action)) && s.resource.iter().any(|r| glob(r, resource))
+/// The policies file, checked, with this proxy's account.
+pub struct Policies {
+    by_principal: HashMap<String, Policy>,
+    account: String,
+    uses_tags: bool,
+}
+
+/// The outcome of a check that refused, for the error and the audit line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Denial {
+    /// The resource name checked.
+    pub resource: String,
+    /// Why, in words: which statement, or that none allows it.
+    pub why: String,
+}
+
+impl Policies {
+    /// Reads and checks a policies file `{"<user>" | "group:<name>" | "*": <policy>}`
+    /// against the proxy's account: every problem is an error naming the principal and
+    /// the statement.
+    pub fn read(text: &str, account: &str) -> Result<Policies, String> {
+        let raw: BTreeMap<String, Value> =
+            serde_json::from_str(text).map_err(|e| format!("policies file: {e}"))?;
+        let mut by_principal = HashMap::new();
+        for (principal, value) in raw {
+            if principal.trim().is_empty() || principal == "group:" {
+                return Err("policies file: a policy needs a user, group:<name> or *".into());
+            }
+            let policy: Policy = serde_json::from_value(value)
+                .map_err(|e| format!("policies file: the policy of '{principal}': {e}"))?;
+            policy
+                .check(Some(account))
+                .map_err(|e| format!("policies file: the policy of '{principal}': {e}"))?;
+            by_principal.insert(principal, policy);
+        }
+        let uses_tags = by_principal.values().any(Policy::uses_tags);
+        Ok(Policies {
+            by_principal,
+            account: account.to_owned(),
+            uses_tags,
+        })
+    }
+
+    /// This proxy's account id (resources are named with it).
+    pub fn account(&self) -> &str {
+        &self.account
+    }
+
+    /// Whether any policy has a tag condition (then instances' tags must be looked up).
+    pub fn uses_tags(&self) -> bool {
+        self.uses_tags
+    }
+
+    /// The policies that apply to a caller: theirs, their groups', everyone's.
+    fn of<'a>(&'a self, caller: &'a Caller) -> impl Iterator<Item = (&'a str, &'a Policy)> + 'a {
+        let groups = caller.groups.iter().map(|g| format!("group:{g}"));
+        std::iter::once(caller.user.clone())
+            .chain(groups)
+            .chain(std::iter::once("*".to_owned()))
+            .filter_map(move |name| {
+                self.by_principal
+                    .get_key_value(&name)
+                    .map(|(k, p)| (k.as_str(), p))
+            })
+    }
+
+    /// The resource name of an instance, with this proxy's account.
+    pub fn resource_name(&self, region: &Region, instance: &str) -> String {
+        instance_resource(region, &self.account, instance)
+    }
+
+    /// Whether `caller` may do `action` on `resource`, and if not, why.
+    pub fn decide(&self, caller: &Caller, action: &str, resource: &Resource) -> Result<(), Denial> {
+        let name = self.resource_name(&resource.region, &resource.instance);
+        let req = Request {
+            action,
+            resource: &name,
+            tags: resource.tags.as_ref(),
         };
-        if self
-            .statements
-            .iter()
-            .filter(matching)
-            .any(|s| s.effect == Effect::Deny)
-        {
-            Decision::ExplicitDeny
-        } else if self
-            .statements
-            .iter()
-            .filter(matching)
-            .any(|s| s.effect == Effect::Allow)
-        {
-            Decision::Allowed
+        let mut allowed = false;
+        for (principal, policy) in self.of(caller) {
+            match policy.decide(&req) {
+                Decision::ExplicitDeny(i) => {
+                    return Err(Denial {
+                        resource: name,
+                        why: format!(
+                            "statement {} of the policy of '{principal}' denies it",
+                            i + 1
+                        ),
+                    });
+                }
+                Decision::Allowed(_) => allowed = true,
+                Decision::ImplicitDeny => {}
+            }
+        }
+        if allowed {
+            Ok(())
         } else {
-            Decision::ImplicitDeny
+            Err(Denial {
+                resource: name,
+                why: "no statement of your policies allows it".into(),
+            })
         }
     }
 
-    /// The resource patterns this policy allows `action` on (for `/api/config`).
-    pub fn allowed_resources(&self, action: &str) -> Vec<String> {
-        self.statements
+    /// Whether an Allow could apply before the instance is looked up (its claimed region,
+    /// no tags): a cheap refusal in front of the real check.
+    pub fn could_allow(
+        &self,
+        caller: &Caller,
+        action: &str,
+        region: &Region,
+        instance: &str,
+    ) -> bool {
+        let name = self.resource_name(region, instance);
+        let policies: Vec<&Policy> = self.of(caller).map(|(_, p)| p).collect();
+        !policies
             .iter()
-            .filter(|s| s.effect == Effect::Allow && s.action.iter().any(|a| glob(a, action)))
-            .flat_map(|s| s.resource.iter().map(str::to_owned).collect::<Vec<_>>())
-            .collect()
+            .any(|p| p.denies_unconditionally(action, &name))
+            && policies.iter().any(|p| p.might_allow(action, &name))
     }
 
-    /// The resource patterns this policy denies `action` on.
-    pub fn denied_resources(&self, action: &str) -> Vec<String> {
-        self.statements
-            .iter()
-            .filter(|s| s.effect == Effect::Deny && s.action.iter().any(|a| glob(a, action)))
-            .flat_map(|s| s.resource.iter().map(str::to_owned).collect::<Vec<_>>())
-            .collect()
+    /// What a caller may do, for `/api/config`: per action, the resource patterns allowed
+    /// and denied.
+    pub fn summary(&self, caller: &Caller) -> Value {
+        let mut out = serde_json::Map::new();
+        for action in KNOWN_ACTIONS {
+            let short = action.trim_start_matches("rds:");
+            let (mut allow, mut deny) = (Vec::new(), Vec::new());
+            for (_, p) in self.of(caller) {
+                allow.extend(p.resources(Effect::Allow, action));
+                deny.extend(p.resources(Effect::Deny, action));
+            }
+            out.insert(short.into(), json!({"Allow": allow, "Deny": deny}));
+        }
+        Value::Object(out)
     }
 }
 
-#[cfg(test)]
-mod tests {
-    #![allow(clippy::unwrap_used)]
-    use super::*;
-    use rds_backup_core::policy::{CREATE_BACKUP_ACTION, instance_resource, least_privilege};
-    use rds_backup_core::{Context, Draft, Engine, Region, StorageType, validate};
+/// An authorization layer for handlers: `None` (no policies file) allows everything.
+pub struct Authorizer(pub Option<Policies>);
 
-    #[test]
-    fn the_policy_core_suggests_allows_exactly_its_request() {
-        let req = validate(
-            &Context::new(Engine::PostgreSql, StorageType::CloudEssd),
-            &Draft {
-                db_instance_id: Some("pgm-bp1pg0002".into()),
-                ..Draft::default()
-            },
-        )
-        .unwrap();
-        let region = Region::new("cn-hangzhou").unwrap();
-        let text = serde_json::to_string(&least_privilege(&region, &req)).unwrap();
-        let p: Policy = serde_json::from_str(&text).unwrap();
-        assert_eq!(
-            p.decide(
-                CREATE_BACKUP_ACTION,
-                &instance_resource(&region, "*", "pgm-bp1pg0002")
-            ),
-            Decision::Allowed
-        );
-        assert_eq!(
-            p.decide(
-                CREATE_BACKUP_ACTION,
-                &instance_resource(&region, "*", "pgm-other")
-            ),
-            Decision::ImplicitDeny
-        );
-        assert_eq!(
-            p.decide(
-                "rds:DeleteDBInstance",
-                &instance_resource(&region, "*", "pgm-bp1pg0002")
-            ),
-            Decision::ImplicitDeny
-        );
+impl Authorizer {
+    /// Checks `action` on the real instance; a refusal is `Forbidden.RAM` naming why.
+    pub fn check(
+        &self,
+        caller: &Caller,
+        action: &str,
+        resource: &Resource,
+    ) -> Result<(), ProxyError> {
+        let Some(p) = &self.0 else { return Ok(()) };
+        p.decide(caller, action, resource)
+            .map_err(|d| ProxyError::Forbidden {
+                user: caller.user.clone(),
+                action: action.to_owned(),
+                resource: d.resource,
+                why: d.why,
+            })
     }
 
-    #[test]
-    fn globs() {
-        assert!(glob("*", "anything"));
-        assert!(glob("rds:*", "rds:CreateBackup"));
-        assert!(glob(
-            "acs:rds:*:*:dbinstance/rm-*",
-            "acs:rds:cn-hangzhou:*:dbinstance/rm-abc"
-        ));
-        assert!(!glob(
-            "acs:rds:cn-hangzhou:*:dbinstance/rm-*",
-            "acs:rds:ap-southeast-1:*:dbinstance/rm-abc"
-        ));
-        assert!(glob("a*b*c", "aXbYc") && !glob("a*b*c", "aXc") && !glob("ab*ba", "aba"));
-        assert!(!glob("rds:CreateBackup", "rds:CreateBackups"));
+    /// Whether a check on the real instance could still allow it (see [`Policies::could_allow`]).
+    pub fn precheck(
+        &self,
+        caller: &Caller,
+        action: &str,
+        region: &Region,
+        instance: &str,
+    ) -> Result<(), ProxyError> {
+        let Some(p) = &self.0 else { return Ok(()) };
+        if p.could_allow(caller, action, region, instance) {
+            Ok(())
+        } else {
+            Err(ProxyError::Forbidden {
+                user: caller.user.clone(),
+                action: action.to_owned(),
+                resource: p.resource_name(region, instance),
+                why: "no statement of your policies allows it".into(),
+            })
+        }
     }
 
-    #[test]
-    fn deny_wins_and_nothing_means_no() {
-        let p: Policy = serde_json::from_str(
-            r#"{"Version":"1","Statement":[
-                {"Effect":"Allow","Action":"rds:CreateBackup","Resource":"acs:rds:cn-hangzhou:*:dbinstance/*"},
-                {"Effect":"Deny","Action":["rds:*"],"Resource":["acs:rds:*:*:dbinstance/rm-prod-*"]}
-            ]}"#,
-        )
-        .unwrap();
-        let d = |r: &str, i: &str| {
-            let region = rds_backup_core::Region::new(r).unwrap();
-            p.decide(CREATE_BACKUP_ACTION, &instance_resource(&region, "*", i))
-        };
-        assert_eq!(d("cn-hangzhou", "rm-dev-1"), Decision::Allowed);
-        assert_eq!(d("cn-hangzhou", "rm-prod-1"), Decision::ExplicitDeny);
-        assert_eq!(d("ap-southeast-1", "rm-dev-1"), Decision::ImplicitDeny);
-        assert!(
-            serde_json::from_str::<Policy>(
-                r#"{"Statement":[{"Effect":"Maybe","Action":"*","Resource":"*"}]}"#
-            )
-            .is_err()
-        );
+    /// Whether `caller` may do `action` on `resource` (for filtering lists).
+    pub fn allows(&self, caller: &Caller, action: &str, resource: &Resource) -> bool {
+        self.check(caller, action, resource).is_ok()
+    }
+
+    /// Whether a policies file is in force.
+    pub fn is_configured(&self) -> bool {
+        self.0.is_some()
+    }
+
+    /// Whether the instances' tags are needed to decide.
+    pub fn needs_tags(&self) -> bool {
+        self.0.as_ref().is_some_and(Policies::uses_tags)
+    }
+
+    /// `/api/config`'s view of what the caller may do.
+    pub fn summary(&self, caller: &Caller) -> Value {
+        match &self.0 {
+            None => {
+                let all: serde_json::Map<String, Value> = KNOWN_ACTIONS
+                    .iter()
+                    .map(|a| {
+                        (
+                            a.trim_start_matches("rds:").to_owned(),
+                            json!({"Allow": ["*"], "Deny": []}),
+                        )
+                    })
+                    .collect();
+                Value::Object(all)
+            }
+            Some(p) => p.summary(caller),
+        }
     }
 }

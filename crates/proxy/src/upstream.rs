@@ -98,27 +98,46 @@ fn now() -> UtcTime {
     UtcTime::from_unix(secs)
 }
 
+/// Whether outgoing HTTP honours `HTTP_PROXY`/`HTTPS_PROXY` from the environment.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SystemProxy {
+    /// Connect directly: a signed request never passes through a proxy in clear.
+    Ignore,
+    /// Use the environment's proxy settings (`--system-proxy`).
+    Use,
+}
+
+/// The HTTP client for calls out of the proxy (the RDS endpoint, STS, the OIDC issuer):
+/// rustls, no redirects, `timeout` to connect and for the whole answer.
+pub fn http_client(timeout: Duration, proxy: SystemProxy) -> Result<reqwest::Client, String> {
+    let mut builder = reqwest::Client::builder()
+        .connect_timeout(timeout)
+        .timeout(timeout)
+        .redirect(reqwest::redirect::Policy::none())
+        .user_agent(USER_AGENT);
+    if proxy == SystemProxy::Ignore {
+        builder = builder.no_proxy();
+    }
+    builder
+        .build()
+        .map_err(|e| format!("cannot build the HTTP client: {e}"))
+}
+
 impl Upstream {
-    /// A client for `target`, signing with `credentials`, giving up after `timeout`
-    /// (to connect, and for the whole answer).
+    /// A client for `target`, signing with `credentials`, sending with `client` (which
+    /// gives up after `timeout`).
     pub fn new(
         target: Target,
         credentials: Credentials,
+        client: reqwest::Client,
         timeout: Duration,
-    ) -> Result<Upstream, String> {
-        let client = reqwest::Client::builder()
-            .connect_timeout(timeout)
-            .timeout(timeout)
-            .redirect(reqwest::redirect::Policy::none())
-            .user_agent(USER_AGENT)
-            .build()
-            .map_err(|e| format!("cannot build the HTTP client: {e}"))?;
-        Ok(Upstream {
+    ) -> Upstream {
+        Upstream {
             transport: Transport::Network { client, timeout },
             target,
             credentials,
             nonces: Nonces::new(),
-        })
+        }
     }
 
     /// A client that hands every call, signed for `endpoint`, to `router` in this
@@ -147,26 +166,66 @@ impl Upstream {
 
     /// The call that would be signed (for tests and the preview comparison).
     pub fn call_for(&self, region: &Region, action: &str, params: Vec<(String, String)>) -> Call {
+        self.api_call(Api::Rds, region, action, params)
+    }
+
+    fn api_call(
+        &self,
+        api: Api,
+        region: &Region,
+        action: &str,
+        params: Vec<(String, String)>,
+    ) -> Call {
         Call {
             action: action.into(),
-            version: RDS_VERSION.into(),
+            version: api.version().into(),
             params,
             method: Method::Post,
-            endpoint: self.endpoint(region),
+            endpoint: self.api_endpoint(api, region),
             time: now(),
             nonce: self.nonces.next(),
         }
     }
 
-    /// Signs and sends one call, once. A 2xx JSON answer is `Ok`; a JSON error answer is
-    /// `ProxyError::Upstream` with the service's status and body; anything else is a proxy error.
+    fn api_endpoint(&self, api: Api, region: &Region) -> Endpoint {
+        match (&self.target, api) {
+            (Target::Fixed(e), _) => e.clone(),
+            (Target::Regional, Api::Rds) => Endpoint::for_region(region),
+            (Target::Regional, Api::Sts) => Endpoint::parse_override(STS_ENDPOINT)
+                .unwrap_or_else(|_| Endpoint::for_region(region)),
+        }
+    }
+
+    /// Signs and sends one RDS call, once. A 2xx JSON answer is `Ok`; a JSON error answer
+    /// is `ProxyError::Upstream` with the service's status and body; anything else is a
+    /// proxy error.
     pub async fn call(
         &self,
         region: &Region,
         action: &str,
         params: Vec<(String, String)>,
     ) -> Result<Reply, ProxyError> {
-        let call = self.call_for(region, action, params);
+        self.send(self.api_call(Api::Rds, region, action, params))
+            .await
+    }
+
+    /// The account id of the credentials (STS `GetCallerIdentity`).
+    pub async fn account_id(&self) -> Result<String, ProxyError> {
+        let region = Region::new("cn-hangzhou")
+            .map_err(|e| ProxyError::UpstreamUnreachable(e.to_string()))?;
+        let call = self.api_call(Api::Sts, &region, "GetCallerIdentity", Vec::new());
+        let body = self.send(call).await?.json();
+        match &body["AccountId"] {
+            Value::String(s) if !s.is_empty() => Ok(s.clone()),
+            Value::Number(n) => Ok(n.to_string()),
+            _ => Err(ProxyError::UpstreamShape {
+                action: "GetCallerIdentity".into(),
+                what: "no AccountId".into(),
+            }),
+        }
+    }
+
+    async fn send(&self, call: Call) -> Result<Reply, ProxyError> {
         let signed = sign(&call, &self.credentials, SignatureVersion::V3);
         let (status, content_type, bytes) = match &self.transport {
             Transport::Network { client, timeout } => {
@@ -184,10 +243,36 @@ impl Upstream {
             Ok(Reply { status, raw: bytes })
         } else {
             let body: Value = serde_json::from_slice(&bytes).map_err(|_| not_json())?;
+            if !body.is_object() {
+                return Err(not_json());
+            }
             Err(ProxyError::Upstream { status, body })
         }
     }
 }
+
+/// Which API a call is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Api {
+    /// RDS, 2014-08-15.
+    Rds,
+    /// STS, 2015-04-01.
+    Sts,
+}
+
+impl Api {
+    const fn version(self) -> &'static str {
+        match self {
+            Api::Rds => RDS_VERSION,
+            Api::Sts => STS_VERSION,
+        }
+    }
+}
+
+/// The STS API version.
+pub const STS_VERSION: &str = "2015-04-01";
+/// The central STS endpoint.
+pub const STS_ENDPOINT: &str = "sts.aliyuncs.com";
 
 /// Status, content type and body of an answer.
 type Answer = (u16, String, bytes::Bytes);

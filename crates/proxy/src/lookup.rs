@@ -1,0 +1,269 @@
+//! Learning an instance from the service, never from the client: its attributes
+//! (DescribeDBInstanceAttribute: engine, storage, state, its real region) and, when a
+//! policy has a tag condition, its tags (ListTagResources). Cached briefly. Every answer
+//! is read by shape: JSON that is not what the API documents is a clear error, not a panic.
+
+use crate::App;
+use crate::error::ProxyError;
+use crate::policy::Resource;
+use rds_backup_core::{Context, Engine, Region, StorageType};
+use serde_json::{Value, json};
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// An instance as the service describes it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Instance {
+    /// Its id.
+    pub id: String,
+    /// Its real region.
+    pub region: Region,
+    /// The attributes, as the service sent them.
+    pub attr: Value,
+    /// Its tags, when they were needed.
+    pub tags: Option<BTreeMap<String, String>>,
+}
+
+impl Instance {
+    /// The instance as policies see it.
+    pub fn resource(&self) -> Resource {
+        Resource {
+            region: self.region.clone(),
+            instance: self.id.clone(),
+            tags: self.tags.clone(),
+        }
+    }
+
+    /// Refuses a request that names another region than the instance's.
+    pub fn check_region(&self, claimed: &Region) -> Result<(), ProxyError> {
+        if &self.region == claimed {
+            Ok(())
+        } else {
+            Err(ProxyError::RegionMismatch {
+                id: self.id.clone(),
+                claimed: claimed.to_string(),
+                real: self.region.to_string(),
+            })
+        }
+    }
+
+    /// The engine and storage the instance really has.
+    pub fn context(&self) -> Result<Context, ProxyError> {
+        let unsupported = |what: String| ProxyError::UnsupportedInstance {
+            id: self.id.clone(),
+            what,
+        };
+        let engine = self.attr["Engine"].as_str().unwrap_or_default();
+        let storage = self.attr["DBInstanceStorageType"]
+            .as_str()
+            .unwrap_or_default();
+        let engine = Engine::parse(engine).ok_or_else(|| {
+            unsupported(format!(
+                "engine '{engine}' does not support CreateBackup here"
+            ))
+        })?;
+        let storage = StorageType::parse(storage).ok_or_else(|| {
+            unsupported(format!(
+                "storage type '{storage}' is not one the rules know"
+            ))
+        })?;
+        Ok(Context::new(engine, storage))
+    }
+}
+
+/// The list at `body.<outer>.<inner>` (as the API nests them: `Items.DBInstance`); a
+/// missing list is empty, anything but a list or an object in its place is an error.
+pub fn list<'a>(
+    body: &'a Value,
+    action: &str,
+    outer: &str,
+    inner: &str,
+) -> Result<&'a [Value], ProxyError> {
+    let shape = |what: String| ProxyError::UpstreamShape {
+        action: action.to_owned(),
+        what,
+    };
+    let Some(root) = body.as_object() else {
+        return Err(shape("the answer is not a JSON object".into()));
+    };
+    let outer_value = match root.get(outer) {
+        None | Some(Value::Null) => return Ok(&[]),
+        Some(Value::Object(o)) => o,
+        Some(_) => return Err(shape(format!("{outer} is not an object"))),
+    };
+    match outer_value.get(inner) {
+        None | Some(Value::Null) => Ok(&[]),
+        Some(Value::Array(items)) => {
+            if items.iter().all(Value::is_object) {
+                Ok(items)
+            } else {
+                Err(shape(format!(
+                    "{outer}.{inner} holds something other than objects"
+                )))
+            }
+        }
+        Some(_) => Err(shape(format!("{outer}.{inner} is not a list"))),
+    }
+}
+
+/// Tags of at most this many instances are asked for in one ListTagResources call.
+pub const TAGS_PER_CALL: usize = 50;
+
+impl App {
+    /// The tags of `ids` in `region` (ListTagResources, every page).
+    pub async fn tags(
+        &self,
+        region: &Region,
+        ids: &[&str],
+    ) -> Result<BTreeMap<String, BTreeMap<String, String>>, ProxyError> {
+        let mut out: BTreeMap<String, BTreeMap<String, String>> = ids
+            .iter()
+            .map(|id| ((*id).to_owned(), BTreeMap::new()))
+            .collect();
+        for chunk in ids.chunks(TAGS_PER_CALL) {
+            let mut token = String::new();
+            for _page in 0..100 {
+                let mut params = vec![
+                    ("RegionId".to_owned(), region.to_string()),
+                    ("ResourceType".to_owned(), "INSTANCE".to_owned()),
+                ];
+                for (i, id) in chunk.iter().enumerate() {
+                    params.push((format!("ResourceId.{}", i + 1), (*id).to_owned()));
+                }
+                if !token.is_empty() {
+                    params.push(("NextToken".into(), token.clone()));
+                }
+                let body = self
+                    .upstream
+                    .call(region, "ListTagResources", params)
+                    .await?
+                    .json();
+                for t in list(&body, "ListTagResources", "TagResources", "TagResource")? {
+                    let (Some(id), Some(k)) = (t["ResourceId"].as_str(), t["TagKey"].as_str())
+                    else {
+                        continue;
+                    };
+                    if let Some(tags) = out.get_mut(id) {
+                        tags.insert(
+                            k.to_owned(),
+                            t["TagValue"].as_str().unwrap_or_default().to_owned(),
+                        );
+                    }
+                }
+                token = body["NextToken"].as_str().unwrap_or_default().to_owned();
+                if token.is_empty() {
+                    break;
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// The instance, from a short-lived cache or the service (asked at the endpoint of
+    /// the region the client named; the answer says the real one).
+    pub async fn instance(&self, claimed: &Region, id: &str) -> Result<Arc<Instance>, ProxyError> {
+        if let Some(found) = self.cache.get(claimed, id, self.cache_ttl) {
+            return Ok(found);
+        }
+        let action = "DescribeDBInstanceAttribute";
+        let body = self
+            .upstream
+            .call(claimed, action, vec![("DBInstanceId".into(), id.into())])
+            .await?
+            .json();
+        let Some(attr) = list(&body, action, "Items", "DBInstanceAttribute")?
+            .first()
+            .cloned()
+        else {
+            return Err(ProxyError::Upstream {
+                status: 404,
+                body: json!({"Code": "InvalidDBInstanceId.NotFound", "Message": format!("no attributes for {id}"), "RequestId": body["RequestId"]}),
+            });
+        };
+        let region = match attr["RegionId"].as_str() {
+            Some(r) => Region::new(r).map_err(|e| ProxyError::UpstreamShape {
+                action: action.into(),
+                what: format!("RegionId: {e}"),
+            })?,
+            None => claimed.clone(),
+        };
+        let tags = if self.authz.needs_tags() {
+            self.tags(&region, &[id]).await?.remove(id)
+        } else {
+            None
+        };
+        let found = Arc::new(Instance {
+            id: id.to_owned(),
+            region,
+            attr,
+            tags,
+        });
+        self.cache.put(claimed, id, found.clone(), self.cache_ttl);
+        Ok(found)
+    }
+}
+
+/// (the region asked, the id).
+type CacheKey = (String, String);
+
+/// Instances looked up recently, with when.
+#[derive(Default)]
+pub struct InstanceCache(Mutex<HashMap<CacheKey, (Instant, Arc<Instance>)>>);
+
+impl InstanceCache {
+    fn get(&self, region: &Region, id: &str, ttl: Duration) -> Option<Arc<Instance>> {
+        let cache = self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        cache
+            .get(&(region.to_string(), id.to_owned()))
+            .filter(|(at, _)| at.elapsed() < ttl)
+            .map(|(_, v)| v.clone())
+    }
+
+    fn put(&self, region: &Region, id: &str, found: Arc<Instance>, ttl: Duration) {
+        let mut cache = self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if cache.len() > 10_000 {
+            cache.retain(|_, (at, _)| at.elapsed() < ttl);
+        }
+        cache.insert((region.to_string(), id.to_owned()), (Instant::now(), found));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn lists_are_read_by_shape() {
+        let ok = json!({"Items": {"DBInstance": [{"DBInstanceId": "a"}]}});
+        assert_eq!(list(&ok, "X", "Items", "DBInstance").unwrap().len(), 1);
+        assert!(
+            list(&json!({}), "X", "Items", "DBInstance")
+                .unwrap()
+                .is_empty()
+        );
+        assert!(
+            list(&json!({"Items": null}), "X", "Items", "DBInstance")
+                .unwrap()
+                .is_empty()
+        );
+        for bad in [
+            json!([]),
+            json!("x"),
+            json!({"Items": "x"}),
+            json!({"Items": []}),
+            json!({"Items": {"DBInstance": {"a": 1}}}),
+            json!({"Items": {"DBInstance": [1, 2]}}),
+        ] {
+            let e = list(&bad, "X", "Items", "DBInstance").unwrap_err();
+            assert_eq!(e.code(), "Proxy.UpstreamInvalidResponse", "{bad}");
+        }
+    }
+}
