@@ -8,7 +8,11 @@
 // with custom properties such as --accent on the element) and sends DOM events from the
 // element: `request-changed` ({request, valid}), `backup-submitted` ({BackupJobId,
 // DBInstanceId, RegionId}) and `backup-finished` ({BackupJobId, BackupStatus, BackupId, ...}).
-// The proxy must list the portal's origin with --allow-origin.
+// The proxy must list the portal's origin with --allow-origin. When the proxy wants to
+// know who is calling (--auth oidc, tokens), give the element a `getAccessToken`
+// property: a function returning the caller's token (or a promise of it), asked again
+// after a 401:
+//   document.querySelector('rds-backup-console').getAccessToken = () => auth.accessToken();
 import init, { mount } from './rds_backup_web.js';
 
 let ready;
@@ -16,12 +20,29 @@ const ATTRIBUTES = ['proxy-url', 'region', 'locale', 'engines', 'instance'];
 
 export class RdsBackupConsole extends HTMLElement {
   #console = null;
+  #getAccessToken = null;
 
   static get observedAttributes() {
     return ATTRIBUTES;
   }
 
+  /** The caller's token for the proxy: a function returning a string or a promise of one. */
+  get getAccessToken() {
+    return this.#getAccessToken;
+  }
+
+  set getAccessToken(fn) {
+    this.#getAccessToken = typeof fn === 'function' ? fn : null;
+    if (this.#console) this.#render();
+  }
+
   connectedCallback() {
+    // A property set before the element was defined shadows the accessor: move it over.
+    if (Object.prototype.hasOwnProperty.call(this, 'getAccessToken')) {
+      const fn = this.getAccessToken;
+      delete this.getAccessToken;
+      this.getAccessToken = fn;
+    }
     this.#render();
   }
 
@@ -47,6 +68,7 @@ export class RdsBackupConsole extends HTMLElement {
       locale: this.getAttribute('locale') ?? undefined,
       engines: engines ? engines.split(',').map((e) => e.trim()).filter(Boolean) : undefined,
       instance: this.getAttribute('instance') ?? undefined,
+      getAccessToken: this.#getAccessToken ? () => this.#getAccessToken() : undefined,
     }, this);
   }
 }

@@ -409,6 +409,8 @@ pub enum Behaviour {
     Html503,
     /// Answer 500 with the service's JSON error.
     Json500,
+    /// Answer 200 with this body (JSON of any shape, or not JSON).
+    Body200(&'static str),
 }
 
 /// A recording upstream in front of an emulator: counts and keeps every request, and
@@ -491,6 +493,7 @@ impl FakeUpstream {
                                 let body = r#"{"Code":"InternalError","Message":"The request processing has failed due to some unknown error.","RequestId":"upstream-500"}"#;
                                 format!("HTTP/1.1 500 Internal Server Error\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}", body.len()).into_bytes()
                             }
+                            Behaviour::Body200(body) => format!("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}", body.len()).into_bytes(),
                             Behaviour::Forward => {
                                 let text = String::from_utf8_lossy(&raw).into_owned();
                                 let reply = send_raw(emulator, &text);
@@ -711,5 +714,115 @@ impl Proxy {
             .lines()
             .map(|l| serde_json::from_str(l).unwrap())
             .collect()
+    }
+}
+
+/// The test OIDC issuer (`tests/sdk/python/oidc_issuer.py`: keys made there, tokens
+/// signed by PyJWT), on a free port of 127.0.0.1, stopped when dropped.
+pub struct Issuer {
+    pub url: String,
+    addr: SocketAddr,
+    child: std::process::Child,
+}
+
+/// The audience the issuer's tokens carry.
+pub const AUDIENCE: &str = "rds-backup-console";
+
+impl Issuer {
+    pub fn start() -> Issuer {
+        use std::io::BufRead;
+        let python = repo_root().join("tests/sdk/python/.venv/bin/python");
+        assert!(
+            python.exists(),
+            "{} is missing: run `bash tests/sdk/setup.sh` (scripts/test.sh does)",
+            python.display()
+        );
+        let mut child = Command::new(python)
+            .arg(repo_root().join("tests/sdk/python/oidc_issuer.py"))
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        std::io::BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let url = line
+            .trim()
+            .strip_prefix("listening on ")
+            .unwrap_or_else(|| panic!("the issuer said {line:?}"))
+            .to_owned();
+        let addr = url.trim_start_matches("http://").parse().unwrap();
+        Issuer { url, addr, child }
+    }
+
+    fn post(&self, path: &str, body: &Value) -> Value {
+        let body = body.to_string();
+        let raw = format!(
+            "POST {path} HTTP/1.1\r\nhost: {}\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
+            self.addr,
+            body.len()
+        );
+        send_raw(self.addr, &raw).json()
+    }
+
+    /// A token made as `request` asks (see the script: claims, kid, alg, exp_in, nbf_in, mode).
+    pub fn token(&self, request: Value) -> String {
+        self.post("/token", &request)["token"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+
+    /// A valid token naming `user`.
+    pub fn token_for(&self, user: &str) -> String {
+        self.token(serde_json::json!({"claims": {"preferred_username": user}}))
+    }
+
+    /// Adds a signing key (a rotation).
+    pub fn add_key(&self, kid: &str, alg: &str) {
+        self.post("/keys", &serde_json::json!({"kid": kid, "alg": alg}));
+    }
+
+    /// How many times the JWKS was fetched.
+    pub fn jwks_fetches(&self) -> u64 {
+        send_raw(
+            self.addr,
+            &format!("GET /stats HTTP/1.1\r\nhost: {}\r\n\r\n", self.addr),
+        )
+        .json()["jwks_fetches"]
+            .as_u64()
+            .unwrap()
+    }
+
+    /// A verifier for this issuer, its keys loaded.
+    pub fn verifier(&self) -> rds_backup_proxy::identity::oidc::Verifier {
+        use rds_backup_proxy::identity::oidc::{JwksSource, Settings, Verifier};
+        use rds_backup_proxy::upstream::{SystemProxy, http_client};
+        let settings = Settings {
+            issuer: self.url.clone(),
+            audience: AUDIENCE.into(),
+            jwks: JwksSource::Discovery,
+            user_claim: None,
+            groups_claim: "groups".into(),
+            refetch_interval: Duration::from_secs(60),
+        };
+        let v = Verifier::new(
+            settings,
+            http_client(Duration::from_secs(5), SystemProxy::Ignore).unwrap(),
+        );
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap()
+            .block_on(v.load())
+            .unwrap();
+        v
+    }
+}
+
+impl Drop for Issuer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }

@@ -1,9 +1,18 @@
-//! Calls to the signing proxy's JSON API (`base` is its origin, or empty for the page's
-//! own). The browser holds no credential.
+//! Calls to the signing proxy's JSON API through a [`Client`]: the proxy's origin (or the
+//! page's own) and how the caller's credential travels. The browser holds no cloud
+//! credential, only the caller's own: the host page's token (`getAccessToken`), a token
+//! the user typed (`--auth tokens`, kept in sessionStorage), or an auth proxy's cookie.
 
-use gloo::net::http::Request;
+use gloo::net::http::{Request, RequestBuilder};
+use gloo::storage::Storage;
 use serde::Deserialize;
 use serde_json::Value;
+use std::cell::RefCell;
+use std::rc::Rc;
+use wasm_bindgen::JsCast;
+
+/// Where a typed token is kept for the tab's lifetime.
+const TOKEN_KEY: &str = "rds-backup-console.token";
 
 /// `/api/config`.
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
@@ -14,6 +23,22 @@ pub struct Config {
     pub message: String,
     /// The regions to offer.
     pub regions: Vec<String>,
+    /// How callers sign in: `none`, `tokens`, `trusted-header`, `oidc`.
+    #[serde(default)]
+    pub auth: String,
+    /// Who the proxy says this caller is (none: not signed in).
+    #[serde(default)]
+    pub user: Option<String>,
+    /// Why a credential that was given was refused.
+    #[serde(rename = "signInError", default)]
+    pub sign_in_error: Option<String>,
+}
+
+impl Config {
+    /// Whether the proxy wants a credential this console has not given.
+    pub fn needs_sign_in(&self) -> bool {
+        self.auth != "none" && !self.auth.is_empty() && self.user.is_none()
+    }
 }
 
 /// An instance of the list, with what the form and the warnings need.
@@ -64,6 +89,216 @@ impl ApiError {
             request_id: None,
         }
     }
+
+    /// Whether the proxy did not know who is calling.
+    pub fn is_unauthorized(&self) -> bool {
+        self.status == 401
+    }
+}
+
+/// How the caller's credential travels (besides an auth proxy's cookie, which the browser
+/// sends by itself).
+#[derive(Clone, Debug, Default)]
+pub enum Credential {
+    /// A token the user typed (`--auth tokens`), from sessionStorage, if there is one.
+    #[default]
+    Typed,
+    /// The host page's `getAccessToken()` (a function returning a token or a promise of one).
+    Host(js_sys::Function),
+}
+
+impl PartialEq for Credential {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (Credential::Host(a), Credential::Host(b)) => a == b,
+            (a, b) => std::mem::discriminant(a) == std::mem::discriminant(b),
+        }
+    }
+}
+
+/// The proxy as the console talks to it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Client {
+    /// The proxy's origin, or empty for the page's own.
+    pub base: String,
+    credential: Credential,
+    /// The host's token, asked once and again after a 401.
+    cached: Rc<RefCell<Option<String>>>,
+}
+
+/// The typed token, if the user gave one in this tab.
+pub fn typed_token() -> Option<String> {
+    gloo::storage::SessionStorage::raw()
+        .get_item(TOKEN_KEY)
+        .ok()
+        .flatten()
+        .filter(|t| !t.is_empty())
+}
+
+/// Keeps (or, with an empty string, forgets) the typed token for this tab.
+pub fn set_typed_token(token: &str) {
+    let storage = gloo::storage::SessionStorage::raw();
+    let _ = if token.trim().is_empty() {
+        storage.remove_item(TOKEN_KEY)
+    } else {
+        storage.set_item(TOKEN_KEY, token.trim())
+    };
+}
+
+/// One request to make, possibly twice (a fresh token after a 401).
+struct Call {
+    post: bool,
+    url: String,
+    body: Option<String>,
+}
+
+impl Call {
+    fn builder(&self) -> RequestBuilder {
+        if self.post {
+            Request::post(&self.url)
+        } else {
+            Request::get(&self.url)
+        }
+    }
+}
+
+impl Client {
+    /// A client for the proxy at `base`.
+    pub fn new(base: String, credential: Credential) -> Client {
+        Client {
+            base,
+            credential,
+            cached: Rc::default(),
+        }
+    }
+
+    /// Whether the token comes from the host page.
+    pub fn host_provides_token(&self) -> bool {
+        matches!(self.credential, Credential::Host(_))
+    }
+
+    /// The bearer token to send, if any (`fresh`: ask the host again).
+    async fn token(&self, fresh: bool) -> Option<String> {
+        match &self.credential {
+            Credential::Typed => typed_token(),
+            Credential::Host(f) => {
+                let cached = self.cached.borrow().clone();
+                if let Some(t) = cached.filter(|_| !fresh) {
+                    return Some(t);
+                }
+                let value = f.call0(&wasm_bindgen::JsValue::NULL).ok()?;
+                let value = match value.dyn_into::<js_sys::Promise>() {
+                    Ok(p) => wasm_bindgen_futures::JsFuture::from(p).await.ok()?,
+                    Err(v) => v,
+                };
+                let token = value.as_string().filter(|t| !t.is_empty());
+                self.cached.borrow_mut().clone_from(&token);
+                token
+            }
+        }
+    }
+
+    async fn send_once(&self, call: &Call, fresh: bool) -> Result<Value, ApiError> {
+        let mut builder = call.builder();
+        if let Some(token) = self.token(fresh).await {
+            builder = builder.header("authorization", &format!("Bearer {token}"));
+        }
+        let request = match &call.body {
+            Some(body) => builder
+                .header("content-type", "application/json")
+                .body(body.clone()),
+            None => builder.build(),
+        };
+        json(request).await
+    }
+
+    /// Sends a call; a 401 with a host-provided token asks the host again and retries
+    /// once (nothing was done: the proxy refuses before anything is sent).
+    async fn send(&self, call: Call) -> Result<Value, ApiError> {
+        match self.send_once(&call, false).await {
+            Err(e) if e.is_unauthorized() && self.host_provides_token() => {
+                self.send_once(&call, true).await
+            }
+            other => other,
+        }
+    }
+
+    fn get(&self, path: &str) -> Call {
+        Call {
+            post: false,
+            url: format!("{}{path}", self.base),
+            body: None,
+        }
+    }
+
+    /// `GET /api/config`.
+    pub async fn config(&self) -> Result<Config, ApiError> {
+        let v = self.send(self.get("/api/config")).await?;
+        serde_json::from_value(v).map_err(ApiError::network)
+    }
+
+    /// `GET /api/instances?RegionId=`.
+    pub async fn instances(&self, region: &str) -> Result<Vec<Instance>, ApiError> {
+        let v = self
+            .send(self.get(&format!("/api/instances?RegionId={}", enc(region))))
+            .await?;
+        serde_json::from_value(v["Instances"].clone()).map_err(ApiError::network)
+    }
+
+    /// The names of an instance's databases (`GET /api/instances/{id}`).
+    pub async fn databases(&self, region: &str, id: &str) -> Result<Vec<String>, ApiError> {
+        let v = self
+            .send(self.get(&format!(
+                "/api/instances/{}?RegionId={}",
+                enc(id),
+                enc(region)
+            )))
+            .await?;
+        Ok(v["Databases"]
+            .as_array()
+            .map(|dbs| {
+                dbs.iter()
+                    .filter_map(|d| d["DBName"].as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default())
+    }
+
+    /// `POST /api/backups`; the BackupJobId.
+    pub async fn create_backup(&self, body: String) -> Result<String, ApiError> {
+        let v = self
+            .send(Call {
+                post: true,
+                url: format!("{}/api/backups", self.base),
+                body: Some(body),
+            })
+            .await?;
+        v["BackupJobId"]
+            .as_str()
+            .map(str::to_owned)
+            .ok_or_else(|| ApiError::network("no BackupJobId in the answer"))
+    }
+
+    /// `GET /api/backup-tasks` for one job.
+    pub async fn task(&self, region: &str, id: &str, job: &str) -> Result<Option<Task>, ApiError> {
+        let v = self
+            .send(self.get(&format!(
+                "/api/backup-tasks?RegionId={}&DBInstanceId={}&BackupJobId={}",
+                enc(region),
+                enc(id),
+                enc(job)
+            )))
+            .await?;
+        let item = &v["Items"]["BackupJob"][0];
+        Ok(item.is_object().then(|| Task {
+            status: item["BackupStatus"].as_str().unwrap_or_default().to_owned(),
+            percent: item["Process"]
+                .as_str()
+                .and_then(|p| p.parse().ok())
+                .unwrap_or(0),
+            backup_id: item["BackupId"].as_str().map(str::to_owned),
+        }))
+    }
 }
 
 async fn json(req: Result<Request, gloo::net::Error>) -> Result<Value, ApiError> {
@@ -95,52 +330,6 @@ fn enc(s: &str) -> String {
     String::from(js_sys::encode_uri_component(s))
 }
 
-/// `GET /api/config`.
-pub async fn config(base: &str) -> Result<Config, ApiError> {
-    let v = json(Request::get(&format!("{base}/api/config")).build()).await?;
-    serde_json::from_value(v).map_err(ApiError::network)
-}
-
-/// `GET /api/instances?RegionId=`.
-pub async fn instances(base: &str, region: &str) -> Result<Vec<Instance>, ApiError> {
-    let v = json(Request::get(&format!("{base}/api/instances?RegionId={}", enc(region))).build())
-        .await?;
-    serde_json::from_value(v["Instances"].clone()).map_err(ApiError::network)
-}
-
-/// The names of an instance's databases (`GET /api/instances/{id}`).
-pub async fn databases(base: &str, region: &str, id: &str) -> Result<Vec<String>, ApiError> {
-    let v = json(
-        Request::get(&format!(
-            "{base}/api/instances/{}?RegionId={}",
-            enc(id),
-            enc(region)
-        ))
-        .build(),
-    )
-    .await?;
-    Ok(v["Databases"]
-        .as_array()
-        .map(|dbs| {
-            dbs.iter()
-                .filter_map(|d| d["DBName"].as_str().map(str::to_owned))
-                .collect()
-        })
-        .unwrap_or_default())
-}
-
-/// `POST /api/backups`; the BackupJobId.
-pub async fn create_backup(base: &str, body: String) -> Result<String, ApiError> {
-    let req = Request::post(&format!("{base}/api/backups"))
-        .header("content-type", "application/json")
-        .body(body);
-    let v = json(req).await?;
-    v["BackupJobId"]
-        .as_str()
-        .map(str::to_owned)
-        .ok_or_else(|| ApiError::network("no BackupJobId in the answer"))
-}
-
 /// One job's progress.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Task {
@@ -150,24 +339,4 @@ pub struct Task {
     pub percent: u8,
     /// `BackupId`, once finished.
     pub backup_id: Option<String>,
-}
-
-/// `GET /api/backup-tasks` for one job.
-pub async fn task(base: &str, region: &str, id: &str, job: &str) -> Result<Option<Task>, ApiError> {
-    let url = format!(
-        "{base}/api/backup-tasks?RegionId={}&DBInstanceId={}&BackupJobId={}",
-        enc(region),
-        enc(id),
-        enc(job)
-    );
-    let v = json(Request::get(&url).build()).await?;
-    let item = &v["Items"]["BackupJob"][0];
-    Ok(item.is_object().then(|| Task {
-        status: item["BackupStatus"].as_str().unwrap_or_default().to_owned(),
-        percent: item["Process"]
-            .as_str()
-            .and_then(|p| p.parse().ok())
-            .unwrap_or(0),
-        backup_id: item["BackupId"].as_str().map(str::to_owned),
-    }))
 }

@@ -1,7 +1,7 @@
 //! The console: one reducer holds the form; everything else is derived from it or
 //! fetched from the proxy.
 
-use crate::api::{self, ApiError, Config, Instance, Task};
+use crate::api::{self, ApiError, Client, Config, Instance, Task};
 use crate::browser;
 use crate::embed::Options;
 use crate::fields::{ChoiceSelect, Marks, TextField};
@@ -109,6 +109,17 @@ fn initial_form(options: &Options) -> Form {
 pub fn app(props: &AppProps) -> Html {
     let options = props.options.clone();
     let base = options.api_base.clone();
+    let client = {
+        let options = options.clone();
+        (*use_memo(options, |o| {
+            Client::new(o.api_base.clone(), o.credential.clone())
+        }))
+        .clone()
+    };
+    // Bumped when the user gives a token: the configuration (who am I) is asked again.
+    let sign_ins = use_state(|| 0u32);
+    // The last 401 of a read, to explain it.
+    let auth_problem = use_state(|| None::<ApiError>);
     let lang = {
         let locale = options.locale;
         use_state(move || locale.unwrap_or_else(initial_lang))
@@ -143,15 +154,17 @@ pub fn app(props: &AppProps) -> Html {
     let lang_ref = crate::fields::use_select_value(l.tag().to_owned());
     let snippet_ref = crate::fields::use_select_value(snippet_lang.as_str().to_owned());
 
-    // The proxy's configuration, once.
+    // The proxy's configuration, once and after each sign-in.
     {
         let proxy = proxy.clone();
         let state = state.clone();
-        let base = base.clone();
-        use_effect_with((), move |_| {
+        let client = client.clone();
+        let auth_problem = auth_problem.clone();
+        use_effect_with(*sign_ins, move |_| {
             wasm_bindgen_futures::spawn_local(async move {
-                match api::config(&base).await {
+                match client.config().await {
                     Ok(c) => {
+                        auth_problem.set(None);
                         if let Some(r) = c.regions.first().filter(|_| state.form.region.is_empty())
                         {
                             state.dispatch(Action::Type(Field::RegionId, r.clone()));
@@ -172,36 +185,48 @@ pub fn app(props: &AppProps) -> Html {
     {
         let instances = instances.clone();
         let ready = matches!(*proxy, Proxy::Ready(_));
-        let (base, engines) = (base.clone(), options.engines.clone());
-        use_effect_with((form.region.clone(), ready), move |(region, ready)| {
-            instances.set(Vec::new());
-            if *ready && Region::new(region).is_ok() {
-                let region = region.clone();
-                wasm_bindgen_futures::spawn_local(async move {
-                    if let Ok(list) = api::instances(&base, &region).await {
-                        let allowed = |i: &Instance| {
-                            engines.as_ref().is_none_or(|e| {
-                                Engine::parse(&i.engine).is_some_and(|x| e.contains(&x))
-                            })
-                        };
-                        instances.set(list.into_iter().filter(allowed).collect());
-                    }
-                });
-            }
-        });
+        let user = match &*proxy {
+            Proxy::Ready(c) => c.user.clone(),
+            _ => None,
+        };
+        let (client, engines) = (client.clone(), options.engines.clone());
+        let auth_problem = auth_problem.clone();
+        use_effect_with(
+            (form.region.clone(), ready, user),
+            move |(region, ready, _)| {
+                instances.set(Vec::new());
+                if *ready && Region::new(region).is_ok() {
+                    let region = region.clone();
+                    wasm_bindgen_futures::spawn_local(async move {
+                        match client.instances(&region).await {
+                            Err(e) if e.is_unauthorized() => auth_problem.set(Some(e)),
+                            Err(_) => {}
+                            Ok(list) => {
+                                let allowed = |i: &Instance| {
+                                    engines.as_ref().is_none_or(|e| {
+                                        Engine::parse(&i.engine).is_some_and(|x| e.contains(&x))
+                                    })
+                                };
+                                instances.set(list.into_iter().filter(allowed).collect());
+                            }
+                        }
+                    });
+                }
+            },
+        );
     }
     let picked: Option<Instance> = instances.iter().find(|i| i.id == form.instance).cloned();
     // A picked instance's databases.
     {
         let databases = databases.clone();
-        let base = base.clone();
+        let client = client.clone();
         let key = (form.region.clone(), picked.as_ref().map(|i| i.id.clone()));
         use_effect_with(key, move |(region, id)| {
             databases.set(Vec::new());
             if let Some(id) = id.clone() {
                 let region = region.clone();
                 wasm_bindgen_futures::spawn_local(async move {
-                    if let Ok(dbs) = api::databases(&base, &region, &id).await {
+                    if let Ok(dbs) = client.databases(&region, &id).await {
                         databases.set(dbs);
                     }
                 });
@@ -260,7 +285,7 @@ pub fn app(props: &AppProps) -> Html {
         let job = job.clone();
         let region = form.region.clone();
         let instance = form.instance.clone();
-        let (base, options) = (base.clone(), options.clone());
+        let (client, options) = (client.clone(), options.clone());
         let running = match &*job {
             Job::Started { id, task } => (!task
                 .as_ref()
@@ -272,9 +297,9 @@ pub fn app(props: &AppProps) -> Html {
             let interval = running.clone().map(|id| {
                 gloo::timers::callback::Interval::new(1000, move || {
                     let (job, region, instance, id) = (job.clone(), region.clone(), instance.clone(), id.clone());
-                    let (base, options) = (base.clone(), options.clone());
+                    let (client, options) = (client.clone(), options.clone());
                     wasm_bindgen_futures::spawn_local(async move {
-                        if let Ok(Some(task)) = api::task(&base, &region, &instance, &id).await {
+                        if let Ok(Some(task)) = client.task(&region, &instance, &id).await {
                             if task.status == "Finished" || task.status == "Failed" {
                                 options.emit(
                                     "backup-finished",
@@ -351,20 +376,20 @@ pub fn app(props: &AppProps) -> Html {
             .as_ref()
             .zip(Region::new(&form.region).ok())
             .map(|(r, region)| snippet::proxy_body(r, &region));
-        let (base, options) = (base.clone(), options.clone());
+        let (client, options) = (client.clone(), options.clone());
         let (region, instance) = (form.region.clone(), form.instance.clone());
         Callback::from(move |_: MouseEvent| {
             let Some(body) = body.clone() else { return };
             let job = job.clone();
             job.set(Job::Sending);
-            let (base, options, region, instance) = (
-                base.clone(),
+            let (client, options, region, instance) = (
+                client.clone(),
                 options.clone(),
                 region.clone(),
                 instance.clone(),
             );
             wasm_bindgen_futures::spawn_local(async move {
-                match api::create_backup(&base, body).await {
+                match client.create_backup(body).await {
                     Ok(id) => {
                         options.emit(
                             "backup-submitted",
@@ -377,8 +402,15 @@ pub fn app(props: &AppProps) -> Html {
             });
         })
     };
-    let can_send =
-        request.is_some() && matches!(*proxy, Proxy::Ready(_)) && region_ok && *job != Job::Sending;
+    let signed_out = match &*proxy {
+        Proxy::Ready(c) => c.needs_sign_in() || auth_problem.is_some(),
+        _ => false,
+    };
+    let can_send = request.is_some()
+        && matches!(*proxy, Proxy::Ready(_))
+        && !signed_out
+        && region_ok
+        && *job != Job::Sending;
 
     let field_of = |f: Field| field_choices.iter().find(|c| c.field == f).cloned();
     let shows = |f: Field, has_value: bool| {
@@ -413,6 +445,10 @@ pub fn app(props: &AppProps) -> Html {
                     </select>
                 </div>
             </header>
+            if let Proxy::Ready(c) = &*proxy {
+                <CallerView lang={l} config={c.clone()} problem={(*auth_problem).clone()}
+                    host_token={client.host_provides_token()} sign_ins={sign_ins.clone()} />
+            }
             {
                 match &*proxy {
                     Proxy::Ready(c) => html! { <p class={classes!("banner", c.mode.clone())} role="status">{ c.message.clone() }</p> },
@@ -633,6 +669,73 @@ pub fn app(props: &AppProps) -> Html {
             </main>
         </div>
     }
+}
+
+/// Props of [`CallerView`].
+#[derive(Properties, PartialEq)]
+struct CallerProps {
+    lang: Lang,
+    config: Config,
+    problem: Option<ApiError>,
+    host_token: bool,
+    sign_ins: UseStateHandle<u32>,
+}
+
+/// Who the proxy says the caller is, or how to sign in: a token to paste (`--auth
+/// tokens`), the portal's sign-in (a host-provided token), the auth proxy's (a reload).
+#[function_component(CallerView)]
+fn caller_view(p: &CallerProps) -> Html {
+    let l = p.lang;
+    let token_ref = use_node_ref();
+    let bump = {
+        let sign_ins = p.sign_ins.clone();
+        move || sign_ins.set(*sign_ins + 1)
+    };
+    if let (Some(user), None) = (&p.config.user, &p.problem) {
+        let sign_out = (p.config.auth == "tokens" && !p.host_token).then(|| {
+            let bump = bump.clone();
+            Callback::from(move |_: MouseEvent| {
+                api::set_typed_token("");
+                bump();
+            })
+        });
+        return html! {
+            <p class="caller" role="status">{ t(l, Text::SignedInAs) }{ " " }<strong class="user">{ user.clone() }</strong>
+                if let Some(cb) = sign_out { { " " }<button type="button" name="sign-out" onclick={cb}>{ t(l, Text::ForgetToken) }</button> }
+            </p>
+        };
+    }
+    if !p.config.needs_sign_in() && p.problem.is_none() {
+        return html! {};
+    }
+    if p.config.auth == "tokens" && !p.host_token {
+        let onsubmit = {
+            let token_ref = token_ref.clone();
+            Callback::from(move |e: SubmitEvent| {
+                e.prevent_default();
+                if let Some(input) = token_ref.cast::<web_sys::HtmlInputElement>() {
+                    api::set_typed_token(&input.value());
+                    input.set_value("");
+                }
+                bump();
+            })
+        };
+        let refused = p.problem.is_some() || p.config.sign_in_error.is_some();
+        return html! {
+            <form class="sign-in" {onsubmit} aria-labelledby="h-sign-in">
+                <p id="h-sign-in" role="alert">{ t(l, if refused { Text::TokenRefused } else { Text::SignInToken }) }</p>
+                <label for="f-token">{ t(l, Text::TokenLabel) }</label>
+                <input ref={token_ref} id="f-token" name="token" type="password" autocomplete="off" required=true />
+                <button type="submit" name="use-token">{ t(l, Text::UseToken) }</button>
+            </form>
+        };
+    }
+    let text = if p.host_token || p.config.auth == "oidc" {
+        Text::SignInPortal
+    } else {
+        Text::SignInProxy
+    };
+    html! { <p class="sign-in" role="alert">{ t(l, text) }</p> }
 }
 
 fn job_view(l: Lang, job: &Job) -> Html {

@@ -7,6 +7,7 @@ use crate::i18n::Lang;
 use rds_backup_core::Engine;
 use serde::Deserialize;
 use std::rc::Rc;
+use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
 /// How the console runs: standalone (the page is the console) or embedded in a host page.
@@ -24,6 +25,8 @@ pub struct Options {
     pub instance: Option<String>,
     /// The element that receives the events (the custom element); `None` when standalone.
     pub host: Option<web_sys::Element>,
+    /// How the caller's credential travels.
+    pub credential: crate::api::Credential,
 }
 
 impl Options {
@@ -87,6 +90,9 @@ export interface MountOptions {
   engines?: ("MySQL" | "PostgreSQL" | "SQLServer" | "MariaDB")[];
   /** The instance to start with. */
   instance?: string;
+  /** The caller's bearer token for the proxy (e.g. the portal's OIDC access token), or a
+   *  promise of it; asked again after the proxy answers 401. */
+  getAccessToken?: () => string | null | undefined | Promise<string | null | undefined>;
 }
 "#;
 
@@ -99,11 +105,29 @@ pub fn mount(
     #[wasm_bindgen(unchecked_param_type = "MountOptions | undefined")] options: JsValue,
     host: Option<web_sys::Element>,
 ) -> Result<Console, JsValue> {
-    let o: MountOptions = if options.is_undefined() || options.is_null() {
-        MountOptions::default()
-    } else {
-        serde_wasm_bindgen::from_value(options)
+    let given = !(options.is_undefined() || options.is_null());
+    // The function is taken out first: the rest is plain data.
+    let get_token = given
+        .then(|| js_sys::Reflect::get(&options, &JsValue::from_str("getAccessToken")).ok())
+        .flatten()
+        .filter(|v| !v.is_undefined() && !v.is_null());
+    let credential = match get_token {
+        None => crate::api::Credential::Typed,
+        Some(f) => {
+            crate::api::Credential::Host(f.dyn_into::<js_sys::Function>().map_err(|_| {
+                JsValue::from(js_sys::Error::new(
+                    "mount options: getAccessToken must be a function",
+                ))
+            })?)
+        }
+    };
+    let o: MountOptions = if given {
+        let data = js_sys::Object::assign(&js_sys::Object::new(), &js_sys::Object::from(options));
+        let _ = js_sys::Reflect::delete_property(&data, &JsValue::from_str("getAccessToken"));
+        serde_wasm_bindgen::from_value(data.into())
             .map_err(|e| JsValue::from(js_sys::Error::new(&format!("mount options: {e}"))))?
+    } else {
+        MountOptions::default()
     };
     let mut engines = Vec::new();
     for name in o.engines.iter().flatten() {
@@ -124,6 +148,7 @@ pub fn mount(
         engines: (!engines.is_empty()).then_some(engines),
         instance: o.instance.filter(|i| !i.is_empty()),
         host: Some(host.unwrap_or_else(|| element.clone())),
+        credential,
     };
     let props = AppProps {
         options: Rc::new(options),

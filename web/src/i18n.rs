@@ -84,6 +84,14 @@ pub enum Text {
     PickDatabases,
     Policy,
     PolicyHint,
+    SignedInAs,
+    SignInToken,
+    TokenLabel,
+    UseToken,
+    ForgetToken,
+    TokenRefused,
+    SignInPortal,
+    SignInProxy,
 }
 
 /// The text in a language.
@@ -230,6 +238,36 @@ pub fn t(lang: Lang, text: Text) -> &'static str {
         (Lang::Id, PolicyHint) => {
             "Hanya mengizinkan pencadangan ini: pasang pada pengguna atau role RAM yang mengirimnya (akun ditulis *)."
         }
+        (Lang::En, SignedInAs) => "Signed in as",
+        (Lang::Id, SignedInAs) => "Masuk sebagai",
+        (Lang::En, SignInToken) => {
+            "This proxy asks who you are: paste the access token its operator gave you."
+        }
+        (Lang::Id, SignInToken) => {
+            "Proxy ini perlu tahu siapa Anda: tempel token akses dari pengelolanya."
+        }
+        (Lang::En, TokenLabel) => "Access token",
+        (Lang::Id, TokenLabel) => "Token akses",
+        (Lang::En, UseToken) => "Use this token",
+        (Lang::Id, UseToken) => "Gunakan token ini",
+        (Lang::En, ForgetToken) => "Sign out",
+        (Lang::Id, ForgetToken) => "Keluar",
+        (Lang::En, TokenRefused) => {
+            "The proxy did not accept this token: check it and paste it again."
+        }
+        (Lang::Id, TokenRefused) => "Proxy tidak menerima token ini: periksa lalu tempel lagi.",
+        (Lang::En, SignInPortal) => {
+            "You are not signed in: the page gave this console no valid sign-in token. Sign in to the portal, then reload."
+        }
+        (Lang::Id, SignInPortal) => {
+            "Anda belum masuk: halaman ini tidak memberi konsol token masuk yang sah. Masuk ke portal, lalu muat ulang."
+        }
+        (Lang::En, SignInProxy) => {
+            "You are not signed in, or your session ended: reload the page to sign in again."
+        }
+        (Lang::Id, SignInProxy) => {
+            "Anda belum masuk, atau sesi Anda berakhir: muat ulang halaman untuk masuk lagi."
+        }
     }
 }
 
@@ -312,12 +350,28 @@ pub fn advice(lang: Lang, code: &str) -> Option<(&'static str, &'static str)> {
             "Minta izin rds:CreateBackup kepada pengelola proxy.",
         ),
         (Lang::En, "Proxy.Unauthorized") => (
-            "The proxy wants a valid token.",
-            "Sign in to the portal again.",
+            "The proxy does not know who you are: your sign-in is missing, expired or refused.",
+            "Sign in again (or paste a valid access token), then send again: nothing was sent.",
         ),
         (Lang::Id, "Proxy.Unauthorized") => (
-            "Proxy memerlukan token yang sah.",
-            "Masuk kembali ke portal.",
+            "Proxy tidak mengenali Anda: tanda masuk Anda tidak ada, kedaluwarsa, atau ditolak.",
+            "Masuk lagi (atau tempel token akses yang sah), lalu kirim lagi: belum ada yang dikirim.",
+        ),
+        (Lang::En, "Proxy.RegionMismatch") => (
+            "The instance is in another region than the one chosen.",
+            "Choose the instance's own region, then send again: nothing was sent.",
+        ),
+        (Lang::Id, "Proxy.RegionMismatch") => (
+            "Instance berada di wilayah lain dari yang dipilih.",
+            "Pilih wilayah instance itu sendiri, lalu kirim lagi: belum ada yang dikirim.",
+        ),
+        (Lang::En, "Proxy.ForbiddenOrigin") | (Lang::En, "Proxy.MisdirectedRequest") => (
+            "The proxy does not take requests from this page's address.",
+            "Open the console at the address its operator gave, or ask them to allow this portal (--allow-origin, --public-url).",
+        ),
+        (Lang::Id, "Proxy.ForbiddenOrigin") | (Lang::Id, "Proxy.MisdirectedRequest") => (
+            "Proxy tidak menerima permintaan dari alamat halaman ini.",
+            "Buka konsol di alamat dari pengelolanya, atau minta mereka mengizinkan portal ini (--allow-origin, --public-url).",
         ),
         (Lang::En, "Proxy.UpstreamTimeout") | (Lang::En, "Proxy.UpstreamUnreachable") => (
             "The RDS endpoint did not answer.",

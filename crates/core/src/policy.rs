@@ -362,16 +362,16 @@ impl Policy {
     }
 
     /// Whether an Allow would apply to `action` on `resource` if its conditions held: with
-    /// [`Policy::denies_unconditionally`], a cheap check before the resource's tags are known.
+    /// [`Policy::unconditional_deny`], a cheap check before the resource's tags are known.
     pub fn might_allow(&self, action: &str, resource: &str) -> bool {
         self.statements
             .iter()
             .any(|s| s.effect == Effect::Allow && s.matches_target(action, resource))
     }
 
-    /// Whether a Deny without conditions applies to `action` on `resource`.
-    pub fn denies_unconditionally(&self, action: &str, resource: &str) -> bool {
-        self.statements.iter().any(|s| {
+    /// The first Deny without conditions that applies to `action` on `resource`, if any.
+    pub fn unconditional_deny(&self, action: &str, resource: &str) -> Option<usize> {
+        self.statements.iter().position(|s| {
             s.effect == Effect::Deny && s.condition.is_none() && s.matches_target(action, resource)
         })
     }
@@ -543,7 +543,7 @@ mod tests {
             Decision::ImplicitDeny
         );
         assert!(p.might_allow(CREATE_BACKUP_ACTION, res) && p.uses_tags());
-        assert!(!p.denies_unconditionally(CREATE_BACKUP_ACTION, res));
+        assert_eq!(p.unconditional_deny(CREATE_BACKUP_ACTION, res), None);
     }
 
     #[test]

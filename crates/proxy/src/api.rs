@@ -46,18 +46,19 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
     }
 }
 
-/// The caller, or nobody when no credential was presented (a refused one is still a 401).
-pub struct MaybeCaller(pub Option<Caller>);
+/// The caller, or nobody and why not (no credential, or a refused one).
+pub struct MaybeCaller(pub std::result::Result<Caller, AuthError>);
 
 impl FromRequestParts<Arc<App>> for MaybeCaller {
-    type Rejection = ProxyError;
+    type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, app: &Arc<App>) -> Result<Self> {
-        match app.auth.identify(&parts.headers, peer_of(parts)).await {
-            Ok(c) => Ok(MaybeCaller(Some(c))),
-            Err(AuthError::Missing(_)) => Ok(MaybeCaller(None)),
-            Err(e) => Err(ProxyError::Unauthorized(e)),
-        }
+    async fn from_request_parts(
+        parts: &mut Parts,
+        app: &Arc<App>,
+    ) -> std::result::Result<Self, Self::Rejection> {
+        Ok(MaybeCaller(
+            app.auth.identify(&parts.headers, peer_of(parts)).await,
+        ))
     }
 }
 
@@ -114,10 +115,15 @@ pub async fn health() -> Json<Value> {
 }
 
 /// `GET /api/config`: demo or live, the regions, how callers sign in, who this caller is
-/// and what they may do. Answers without a credential (the console needs to know how to
-/// ask for one); a refused credential is a 401.
+/// (or why they are not signed in) and what they may do. It answers without a
+/// credential: the console needs it to know how to ask for one.
 pub async fn config(State(app): State<Arc<App>>, MaybeCaller(caller): MaybeCaller) -> Json<Value> {
     let auth = app.auth.kind();
+    let (caller, problem) = match caller {
+        Ok(c) => (Some(c), None),
+        Err(AuthError::Missing(_)) => (None, None),
+        Err(e) => (None, Some(e.to_string())),
+    };
     Json(json!({
         "mode": app.mode.as_str(),
         "message": app.mode.message(),
@@ -125,6 +131,7 @@ pub async fn config(State(app): State<Arc<App>>, MaybeCaller(caller): MaybeCalle
         "auth": auth.as_str(),
         "user": caller.as_ref().map(|c| c.user.clone()),
         "groups": caller.as_ref().map(|c| c.groups.clone()).unwrap_or_default(),
+        "signInError": problem,
         "permissions": caller.as_ref().map(|c| app.authz.summary(c)),
         "tokenRequired": auth != crate::identity::AuthKind::None,
     }))

@@ -27,6 +27,7 @@ pub struct Resource {
 }
 
 /// The policies file, checked, with this proxy's account.
+#[derive(Debug)]
 pub struct Policies {
     by_principal: HashMap<String, Policy>,
     account: String,
@@ -131,21 +132,37 @@ impl Policies {
         }
     }
 
-    /// Whether an Allow could apply before the instance is looked up (its claimed region,
-    /// no tags): a cheap refusal in front of the real check.
-    pub fn could_allow(
+    /// Refuses before the instance is looked up (its claimed region, no tags) what no
+    /// tag could allow: an unconditional Deny applies, or no Allow could.
+    pub fn precheck(
         &self,
         caller: &Caller,
         action: &str,
         region: &Region,
         instance: &str,
-    ) -> bool {
+    ) -> Result<(), Denial> {
         let name = self.resource_name(region, instance);
-        let policies: Vec<&Policy> = self.of(caller).map(|(_, p)| p).collect();
-        !policies
-            .iter()
-            .any(|p| p.denies_unconditionally(action, &name))
-            && policies.iter().any(|p| p.might_allow(action, &name))
+        let mut might = false;
+        for (principal, policy) in self.of(caller) {
+            if let Some(i) = policy.unconditional_deny(action, &name) {
+                return Err(Denial {
+                    why: format!(
+                        "statement {} of the policy of '{principal}' denies it",
+                        i + 1
+                    ),
+                    resource: name,
+                });
+            }
+            might |= policy.might_allow(action, &name);
+        }
+        if might {
+            Ok(())
+        } else {
+            Err(Denial {
+                resource: name,
+                why: "no statement of your policies allows it".into(),
+            })
+        }
     }
 
     /// What a caller may do, for `/api/config`: per action, the resource patterns allowed
@@ -186,7 +203,8 @@ impl Authorizer {
             })
     }
 
-    /// Whether a check on the real instance could still allow it (see [`Policies::could_allow`]).
+    /// Refuses early what the check on the real instance could not allow (see
+    /// [`Policies::precheck`]).
     pub fn precheck(
         &self,
         caller: &Caller,
@@ -195,16 +213,13 @@ impl Authorizer {
         instance: &str,
     ) -> Result<(), ProxyError> {
         let Some(p) = &self.0 else { return Ok(()) };
-        if p.could_allow(caller, action, region, instance) {
-            Ok(())
-        } else {
-            Err(ProxyError::Forbidden {
+        p.precheck(caller, action, region, instance)
+            .map_err(|d| ProxyError::Forbidden {
                 user: caller.user.clone(),
                 action: action.to_owned(),
-                resource: p.resource_name(region, instance),
-                why: "no statement of your policies allows it".into(),
+                resource: d.resource,
+                why: d.why,
             })
-        }
     }
 
     /// Whether `caller` may do `action` on `resource` (for filtering lists).

@@ -234,3 +234,128 @@ fn emulator_listen_is_refused_in_live_mode() {
     assert!(err.contains("--emulator-listen needs demo mode"), "{err}");
     assert!(!err.contains("live-secret-value"), "{err}");
 }
+
+/// The proxy's stderr when it refuses to start with these flags (and no credentials).
+fn refused_start(args: &[&str]) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_rds-backup-proxy"))
+        .args(args)
+        .env("HOME", "/nonexistent-home")
+        .env_remove("ALIBABA_CLOUD_ACCESS_KEY_ID")
+        .env_remove("ALIBABA_CLOUD_ACCESS_KEY_SECRET")
+        .env_remove("ALIBABA_CLOUD_PROFILE")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{args:?} started");
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn inconsistent_flags_stop_the_start_saying_why() {
+    let e = refused_start(&[
+        "--listen",
+        "127.0.0.1:0",
+        "--upstream",
+        "http://127.0.0.1:9",
+    ]);
+    assert!(e.contains("needs credentials"), "{e}");
+    let e = refused_start(&["--listen", "0.0.0.0:0"]);
+    assert!(e.contains("--auth none") && e.contains("loopback"), "{e}");
+    let e = refused_start(&[
+        "--listen",
+        "0.0.0.0:0",
+        "--auth",
+        "trusted-header",
+        "--trusted-proxy",
+        "10.0.0.0/8",
+    ]);
+    assert!(e.contains("--public-url"), "{e}");
+    let e = refused_start(&[
+        "--listen",
+        "127.0.0.1:0",
+        "--auth",
+        "oidc",
+        "--oidc-audience",
+        "a",
+    ]);
+    assert!(e.contains("--oidc-issuer"), "{e}");
+    let e = refused_start(&["--listen", "127.0.0.1:0", "--auth", "trusted-header"]);
+    assert!(e.contains("--trusted-proxy"), "{e}");
+    let policies = std::env::temp_dir().join(format!("rds-policies-{}.json", std::process::id()));
+    std::fs::write(
+        &policies,
+        r#"{"alice": {"Statement": [{"Effect": "Deny", "Action": "rds:*", "Resource": "acs:rds:*:42:dbinstance/*"}]}}"#,
+    )
+    .unwrap();
+    let e = refused_start(&[
+        "--listen",
+        "127.0.0.1:0",
+        "--policies",
+        policies.to_str().unwrap(),
+    ]);
+    assert!(e.contains("'alice'") && e.contains("account 42"), "{e}");
+}
+
+#[test]
+fn a_system_proxy_is_used_only_when_asked_for() {
+    // An emulator on loopback, served by this test.
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async move {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            tx.send(listener.local_addr().unwrap()).unwrap();
+            let state = rds_backup_emulator::Config::default().into_state();
+            let _ = rds_backup_emulator::serve(listener, state, std::future::pending()).await;
+        });
+    });
+    let emulator = rx.recv().unwrap();
+    let start = |extra: &[&str]| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_rds-backup-proxy"))
+            .args(["--listen", "127.0.0.1:0", "--dist", "/nonexistent-dist"])
+            .args(["--upstream", &format!("http://{emulator}")])
+            .args(extra)
+            .env("HOME", "/nonexistent-home")
+            .env(
+                "ALIBABA_CLOUD_ACCESS_KEY_ID",
+                rds_backup_emulator::DEMO_KEY_ID,
+            )
+            .env(
+                "ALIBABA_CLOUD_ACCESS_KEY_SECRET",
+                rds_backup_emulator::DEMO_KEY_SECRET,
+            )
+            // A proxy that is not there: a call through it fails.
+            .env("HTTP_PROXY", "http://127.0.0.1:9")
+            .env("http_proxy", "http://127.0.0.1:9")
+            .env("ALL_PROXY", "http://127.0.0.1:9")
+            .env_remove("NO_PROXY")
+            .env_remove("no_proxy")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let addr = line
+            .trim()
+            .strip_prefix("console: http://")
+            .unwrap()
+            .trim_end_matches('/')
+            .to_owned();
+        (child, addr)
+    };
+    let (mut direct, addr) = start(&[]);
+    let (status, body) = http(&addr, "GET", "/api/instances?RegionId=cn-hangzhou", "");
+    assert_eq!(status, 200, "{body}");
+    let _ = direct.kill();
+    let _ = direct.wait();
+    let (mut through, addr) = start(&["--system-proxy"]);
+    let (status, body) = http(&addr, "GET", "/api/instances?RegionId=cn-hangzhou", "");
+    assert_eq!(status, 502, "{body}");
+    let _ = through.kill();
+    let _ = through.wait();
+}
