@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
-import { mkdtempSync, readFile, readFileSync } from 'node:fs';
+import { mkdtempSync, readFile, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -147,4 +147,36 @@ test('with no token the console says the user is not signed in and sends nothing
   assert.equal(audit().length, before);
   await page.screenshot({ path: join(root, 'tests', 'artifacts', 'signed-out.png') });
   await page.close();
+});
+
+test('standalone with --auth tokens: the console asks for the token once and keeps it for the tab', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rds-tokens-'));
+  const tokens = join(dir, 'tokens.json');
+  writeFileSync(tokens, JSON.stringify({ 'bob-token-0123456789ab': 'bob' }));
+  const standalone = spawn(join(root, 'target', 'debug', 'rds-backup-proxy'), [
+    '--demo', '--listen', '127.0.0.1:0', '--dist', join(root, 'dist'), '--auth', 'tokens', '--tokens', tokens,
+  ], { env: { ...process.env, HOME: dir }, stdio: ['ignore', 'pipe', 'ignore'] });
+  try {
+    const url = await firstLine(standalone, /console: (\S+)/);
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(url);
+    await page.waitForSelector('form.sign-in input[name=token]');
+    await page.fill('input[name=token]', 'not-the-token-00000000');
+    await page.click('button[name=use-token]');
+    await page.waitForFunction(() => /did not accept/.test(document.querySelector('form.sign-in')?.textContent || ''));
+    await page.fill('input[name=token]', 'bob-token-0123456789ab');
+    await page.click('button[name=use-token]');
+    await page.waitForSelector('.caller .user');
+    assert.equal(await page.textContent('.caller .user'), 'bob');
+    await page.waitForFunction(() => document.querySelectorAll('#instances option').length > 0);
+    await page.reload();
+    await page.waitForSelector('.caller .user');
+    assert.equal(await page.textContent('.caller .user'), 'bob', 'the token is kept for the tab');
+    await page.click('button[name=sign-out]');
+    await page.waitForSelector('form.sign-in input[name=token]');
+    await context.close();
+  } finally {
+    standalone.kill('SIGTERM');
+  }
 });
