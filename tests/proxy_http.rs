@@ -350,6 +350,7 @@ fn tokens_and_policies_are_checked_before_signing() {
     );
 
     // The audit log has a line per attempt, with the user and the outcome.
+    s.proxy.app.audit.settle(Duration::from_secs(5));
     let log = s.proxy.audit.text();
     let lines: Vec<serde_json::Value> = log
         .lines()
@@ -400,44 +401,44 @@ fn cors_only_for_listed_origins() {
 }
 
 #[test]
-fn upstream_timeouts_and_failures_are_reported_and_never_retried() {
+fn upstream_failures_are_unknown_outcomes_reconciled_and_never_retried() {
     let s = setup_with(|p| p.timeout = Duration::from_secs(1));
-    s.up.on("CreateBackup", Behaviour::Hang);
-    let r = s.proxy.post_backup(&valid_for(Engine::PostgreSql).1);
-    assert_eq!(
-        (r.status, r.code().as_deref()),
-        (504, Some("Proxy.UpstreamTimeout")),
-        "{}",
-        r.body
-    );
-    std::thread::sleep(Duration::from_millis(300));
+    // No answer in time, a load balancer's HTML 503, the service's JSON 500: the call
+    // may have been executed, so the outcome is unknown, never "failed".
+    let cases = [
+        (Behaviour::Hang, Engine::PostgreSql),
+        (Behaviour::Html503, Engine::MariaDb),
+        (Behaviour::Json500, Engine::SqlServer),
+    ];
+    let mut submissions = Vec::new();
+    for (behaviour, engine) in cases {
+        s.up.on("CreateBackup", behaviour);
+        let r = s.proxy.post_backup(&valid_for(engine).1);
+        assert_eq!(
+            (r.status, r.code().as_deref()),
+            (202, Some("Proxy.OutcomeUnknown")),
+            "{behaviour:?}: {}",
+            r.body
+        );
+        assert!(r.json()["Message"].as_str().unwrap().contains("do not send again"));
+        submissions.push(r.json()["SubmissionId"].as_str().unwrap().to_owned());
+    }
     assert_eq!(
         s.up.count("CreateBackup"),
-        1,
+        3,
         "a CreateBackup was sent more than once"
     );
+    // None of them reached the service: reconciliation finds no job and says so.
+    for id in &submissions {
+        let row = wait_for(&s.proxy, id, |r| r["State"] != "unknown");
+        assert_eq!(row["State"], "not-started", "{row}");
+        assert!(row["Message"].as_str().unwrap().contains("did not start"), "{row}");
+    }
+    assert_eq!(s.up.count("CreateBackup"), 3, "reconciliation sent a CreateBackup");
+    let audit = s.proxy.audit_lines();
+    assert_eq!(audit.iter().filter(|l| l["outcome"] == "unknown").count(), 3);
 
-    s.up.on("CreateBackup", Behaviour::Html503);
-    let r = s.proxy.post_backup(&valid_for(Engine::MariaDb).1);
-    assert_eq!(
-        (r.status, r.code().as_deref()),
-        (502, Some("Proxy.UpstreamInvalidResponse")),
-        "{}",
-        r.body
-    );
-    assert!(r.json()["Message"].as_str().unwrap().contains("503"));
-
-    s.up.on("CreateBackup", Behaviour::Json500);
-    let r = s.proxy.post_backup(&valid_for(Engine::SqlServer).1);
-    assert_eq!(
-        (r.status, r.code().as_deref()),
-        (500, Some("InternalError")),
-        "{}",
-        r.body
-    );
-    assert_eq!(s.up.count("CreateBackup"), 3);
-
-    // An upstream that is not there at all.
+    // An upstream that is not there at all: nothing was sent, and the row says so.
     let dead = Proxy::start(ProxySetup {
         timeout: Duration::from_secs(1),
         ..ProxySetup::new(rds_backup_core::Endpoint::parse_override("http://127.0.0.1:9").unwrap())
@@ -449,6 +450,18 @@ fn upstream_timeouts_and_failures_are_reported_and_never_retried() {
         "{}",
         r.body
     );
+}
+
+/// Polls the history until `done` holds for the submission (bounded).
+fn wait_for(proxy: &Proxy, id: &str, done: impl Fn(&serde_json::Value) -> bool) -> serde_json::Value {
+    let start = std::time::Instant::now();
+    loop {
+        let row = proxy.get(&format!("/api/history/{id}")).json();
+        if done(&row) || start.elapsed() > Duration::from_secs(15) {
+            return row;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
 }
 
 #[test]
@@ -474,6 +487,7 @@ fn no_secret_in_any_response_or_log_line() {
     bodies.push(s.proxy.get("/api/instances?RegionId=cn-hangzhou").body);
     bodies.push(s.proxy.get("/api/config").body);
     bodies.push(s.proxy.post_backup(r#"{"RegionId":"cn-hangzhou","DBInstanceId":"pgm-demo-pg-cloud","BackupMethod":"Logical"}"#).body);
+    s.proxy.app.audit.settle(Duration::from_secs(5));
     let everything = format!(
         "{}\n{}\n{}",
         bodies.join("\n"),

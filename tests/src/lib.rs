@@ -103,6 +103,7 @@ impl Emulator {
             clock: std::sync::Arc::new(clock.clone()),
             job_ms: JOB_MS,
             check_replay: true,
+            backup_list_lag_ms: 0,
         };
         let state = config.into_state();
         let server = ServerThread::spawn(rds_backup_emulator::server::router(state.clone()));
@@ -561,6 +562,8 @@ impl Write for SharedBuf {
 pub struct Proxy {
     pub addr: SocketAddr,
     pub audit: SharedBuf,
+    /// The app behind it (its store, its audit writer).
+    pub app: std::sync::Arc<rds_backup_proxy::App>,
     _server: ServerThread,
 }
 
@@ -578,6 +581,8 @@ pub struct ProxySetup {
     pub policies: Option<&'static str>,
     pub allow_origins: Vec<String>,
     pub dist: Option<PathBuf>,
+    /// The store's URL (`memory` unless a test says otherwise).
+    pub database: String,
     /// Anything else.
     pub tweak: Option<Tweak>,
 }
@@ -592,17 +597,21 @@ impl ProxySetup {
             policies: None,
             allow_origins: Vec::new(),
             dist: None,
+            database: "memory".into(),
             tweak: None,
         }
     }
 }
 
 impl ServerThread {
-    /// The proxy's router behind the proxy's own server (limits, peer addresses).
-    pub fn spawn_proxy(
-        router: axum::Router,
-        limits: rds_backup_proxy::serve::Limits,
-    ) -> ServerThread {
+    /// A proxy app, built on the server's own runtime (its store and worker live there),
+    /// behind the proxy's own server (limits, peer addresses). The app is handed back.
+    pub fn spawn_proxy<F>(build: F) -> (ServerThread, std::sync::Arc<rds_backup_proxy::App>)
+    where
+        F: FnOnce() -> std::pin::Pin<Box<dyn std::future::Future<Output = rds_backup_proxy::App> + Send>>
+            + Send
+            + 'static,
+    {
         let (tx_addr, rx_addr) = std::sync::mpsc::channel();
         let (tx_stop, rx_stop) = tokio::sync::oneshot::channel::<()>();
         let thread = std::thread::spawn(move || {
@@ -612,21 +621,31 @@ impl ServerThread {
                 .build()
                 .unwrap();
             rt.block_on(async move {
+                let app = std::sync::Arc::new(build().await);
                 let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-                tx_addr.send(listener.local_addr().unwrap()).unwrap();
-                rds_backup_proxy::serve::serve(listener, router, limits, async {
+                tx_addr
+                    .send((listener.local_addr().unwrap(), app.clone()))
+                    .unwrap();
+                let (stop_worker, worker_stop) = tokio::sync::watch::channel(false);
+                tokio::spawn(rds_backup_proxy::worker::run(app.clone(), worker_stop));
+                let limits = app.limits;
+                rds_backup_proxy::serve::serve(listener, rds_backup_proxy::router(app), limits, async {
                     let _ = rx_stop.await;
                 })
                 .await
                 .unwrap();
+                let _ = stop_worker.send(true);
             });
         });
-        let addr = rx_addr.recv_timeout(Duration::from_secs(10)).unwrap();
-        ServerThread {
-            addr,
-            shutdown: Some(tx_stop),
-            thread: Some(thread),
-        }
+        let (addr, app) = rx_addr.recv_timeout(Duration::from_secs(20)).unwrap();
+        (
+            ServerThread {
+                addr,
+                shutdown: Some(tx_stop),
+                thread: Some(thread),
+            },
+            app,
+        )
     }
 }
 
@@ -637,39 +656,48 @@ impl Proxy {
         use rds_backup_proxy::policy::{Authorizer, Policies};
         use rds_backup_proxy::upstream::{SystemProxy, Target, Upstream, http_client};
         let audit = SharedBuf::default();
-        let client = http_client(setup.timeout, SystemProxy::Ignore).unwrap();
-        let upstream = Upstream::new(
-            Target::Fixed(setup.upstream),
-            setup.credentials,
-            client,
-            setup.timeout,
-        );
-        let mut app = rds_backup_proxy::App::new(
-            upstream,
-            AuditLog::new(Box::new(audit.clone())),
-            rds_backup_proxy::Mode::Live,
-            vec!["cn-hangzhou".into()],
-        );
-        if let Some(tokens) = setup.tokens {
-            app.auth =
-                Auth::Tokens(Tokens::read(&serde_json::to_string(&tokens).unwrap()).unwrap());
-        }
-        app.authz = Authorizer(
-            setup
-                .policies
-                .map(|p| Policies::read(p, rds_backup_emulator::DEMO_ACCOUNT_ID).unwrap()),
-        );
-        app.site.allow_origins = setup.allow_origins;
-        app.dist = setup.dist;
-        if let Some(tweak) = setup.tweak {
-            tweak(&mut app);
-        }
-        let limits = app.limits;
-        let server =
-            ServerThread::spawn_proxy(rds_backup_proxy::router(std::sync::Arc::new(app)), limits);
+        let log = audit.clone();
+        let (server, app) = ServerThread::spawn_proxy(move || {
+            Box::pin(async move {
+                let client = http_client(setup.timeout, SystemProxy::Ignore).unwrap();
+                let upstream = Upstream::new(
+                    Target::Fixed(setup.upstream),
+                    setup.credentials,
+                    client,
+                    setup.timeout,
+                );
+                let store = rds_backup_store::Store::open(&setup.database).await.unwrap();
+                let mut app = rds_backup_proxy::App::new(
+                    upstream,
+                    store,
+                    AuditLog::new(Box::new(log)),
+                    rds_backup_proxy::Mode::Live,
+                    vec!["cn-hangzhou".into()],
+                );
+                if let Some(tokens) = setup.tokens {
+                    app.auth =
+                        Auth::Tokens(Tokens::read(&serde_json::to_string(&tokens).unwrap()).unwrap());
+                }
+                app.authz = Authorizer(
+                    setup
+                        .policies
+                        .map(|p| Policies::read(p, rds_backup_emulator::DEMO_ACCOUNT_ID).unwrap()),
+                );
+                app.site.allow_origins = setup.allow_origins;
+                app.dist = setup.dist;
+                app.pace.poll = Duration::from_millis(100);
+                app.pace.job_poll = Duration::from_millis(200);
+                app.pace.reconcile_window = Duration::from_secs(3);
+                if let Some(tweak) = setup.tweak {
+                    tweak(&mut app);
+                }
+                app
+            })
+        });
         Proxy {
             addr: server.addr,
             audit,
+            app,
             _server: server,
         }
     }
@@ -707,8 +735,9 @@ impl Proxy {
         self.request("GET", target, &[], "")
     }
 
-    /// The audit log's lines.
+    /// The audit log's lines (once the writer has caught up).
     pub fn audit_lines(&self) -> Vec<Value> {
+        self.app.audit.settle(Duration::from_secs(5));
         self.audit
             .text()
             .lines()

@@ -213,7 +213,7 @@ pub fn create_backup(state: &State, args: &Args) -> Result<Value, ApiError> {
     let today = now.div_euclid(86_400_000);
     let mut jobs = state.jobs();
     let mine: Vec<_> = jobs.all.iter().filter(|j| j.instance == inst.id).collect();
-    if mine.iter().any(|j| j.progress(now).0 != Stage::Finished) {
+    if mine.iter().any(|j| !j.progress(now).0.ended()) {
         return Err(ApiError::new(
             400,
             "BackupJobExists",
@@ -253,7 +253,7 @@ pub fn create_backup(state: &State, args: &Args) -> Result<Value, ApiError> {
         backup_type: backup_type.to_owned(),
         db_names: names,
     };
-    let id = jobs.push(&inst.id, now, state.job_ms, spec);
+    let id = jobs.push(&inst.id, now, state.job_ms, spec, state.take_failure(inst));
     Ok(json!({ "BackupJobId": id.to_string() }))
 }
 
@@ -283,13 +283,13 @@ pub fn describe_backup_tasks(state: &State, args: &Args) -> Result<Value, ApiErr
         .filter(|j| j.instance == inst.id && mode != Some("Automated"))
         .filter(|j| match job_id {
             Some(id) => i64::try_from(j.id).is_ok_and(|x| x == id),
-            None => j.progress(now).0 != Stage::Finished,
+            None => !j.progress(now).0.ended(),
         })
         .filter_map(|j| {
             let (stage, pct) = j.progress(now);
             let keep = match status {
                 Some("NoStart") => stage == Stage::NoStart,
-                Some(_) => stage != Stage::NoStart && stage != Stage::Finished,
+                Some(_) => stage != Stage::NoStart && !stage.ended(),
                 None => true,
             };
             keep.then(|| {
@@ -303,6 +303,9 @@ pub fn describe_backup_tasks(state: &State, args: &Args) -> Result<Value, ApiErr
                 });
                 if stage == Stage::Finished && job_id.is_some() {
                     item["BackupId"] = j.backup_id().to_string().into();
+                }
+                if let (Stage::Failed, Some(reason)) = (stage, &j.fail_reason) {
+                    item["FailedReason"] = reason.clone().into();
                 }
                 item
             })
@@ -337,7 +340,9 @@ pub fn describe_backups(state: &State, args: &Args) -> Result<Value, ApiError> {
     let sets: Vec<Value> = jobs
         .all
         .iter()
-        .filter(|j| j.instance == inst.id && j.progress(now).0 == Stage::Finished)
+        .filter(|j| {
+            j.instance == inst.id && j.progress(now - state.backup_list_lag_ms).0 == Stage::Finished
+        })
         .filter(|j| backup_id.is_none_or(|b| b == j.backup_id().to_string()))
         .filter(|_| status.is_none_or(|s| s == "Success") && mode.is_none_or(|m| m == "Manual"))
         .filter(|j| {

@@ -133,6 +133,13 @@ pub struct Instance {
     /// The tags (`{"team": "payments"}`), for `ListTagResources` and policy conditions.
     #[serde(rename = "Tags", default, skip_serializing_if = "BTreeMap::is_empty")]
     pub tags: BTreeMap<String, String>,
+    /// Makes the instance's next backup job end `Failed` with this reason (once).
+    #[serde(
+        rename = "FailNextBackup",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub fail_next_backup: Option<String>,
 }
 
 impl Instance {
@@ -155,6 +162,7 @@ impl Instance {
             pay_type: String::new(),
             databases: Vec::new(),
             tags: BTreeMap::new(),
+            fail_next_backup: None,
         }
     }
 }

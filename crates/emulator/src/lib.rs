@@ -23,6 +23,8 @@ pub const DEMO_KEY_ID: &str = "emulator-demo-key-id";
 pub const DEMO_KEY_SECRET: &str = "emulator-demo-key-secret";
 /// How long a backup job runs unless told otherwise.
 pub const DEFAULT_JOB_MS: i64 = 4_000;
+/// How long after its job a backup set shows in DescribeBackups, unless told otherwise.
+pub const DEFAULT_LIST_LAG_MS: i64 = 2_000;
 
 /// What an emulator serves.
 pub struct Config {
@@ -36,6 +38,8 @@ pub struct Config {
     pub job_ms: i64,
     /// Refuse replayed nonces (turn off only to replay one signed request in a load benchmark).
     pub check_replay: bool,
+    /// How long after its job ends a backup set shows in DescribeBackups.
+    pub backup_list_lag_ms: i64,
 }
 
 impl Default for Config {
@@ -46,6 +50,7 @@ impl Default for Config {
             clock: Arc::new(SystemClock),
             job_ms: DEFAULT_JOB_MS,
             check_replay: true,
+            backup_list_lag_ms: DEFAULT_LIST_LAG_MS,
         }
     }
 }
@@ -70,6 +75,7 @@ impl Config {
         };
         let mut state = State::new(self.fleet, keys, self.clock, self.job_ms);
         state.check_replay = self.check_replay;
+        state.backup_list_lag_ms = self.backup_list_lag_ms;
         Arc::new(state)
     }
 }

@@ -25,6 +25,9 @@ struct Args {
     /// How long a backup job takes, in seconds.
     #[arg(long, default_value_t = 4.0)]
     job_seconds: f64,
+    /// How long after its job ends a backup set shows in DescribeBackups, in seconds.
+    #[arg(long, default_value_t = 2.0)]
+    backup_list_lag_seconds: f64,
     /// Accept a replayed nonce, so a load generator can repeat one signed request.
     /// For load benchmarks only: it turns off replay protection.
     #[arg(long)]
@@ -105,6 +108,11 @@ async fn main() -> ExitCode {
     if !(args.job_seconds.is_finite() && args.job_seconds >= 0.0 && args.job_seconds <= 86_400.0) {
         return fail("--job-seconds must be between 0 and 86400".into());
     }
+    if !(args.backup_list_lag_seconds.is_finite()
+        && (0.0..=3600.0).contains(&args.backup_list_lag_seconds))
+    {
+        return fail("--backup-list-lag-seconds must be between 0 and 3600".into());
+    }
     let demo = keys.is_empty();
     let config = Config {
         fleet,
@@ -112,6 +120,8 @@ async fn main() -> ExitCode {
         // Bounded above: the cast cannot overflow.
         job_ms: (args.job_seconds * 1000.0).round() as i64,
         check_replay: !args.bench_allow_replay,
+        // Bounded above: the cast cannot overflow.
+        backup_list_lag_ms: (args.backup_list_lag_seconds * 1000.0).round() as i64,
         ..Config::default()
     };
     let listener = match tokio::net::TcpListener::bind(&args.listen).await {

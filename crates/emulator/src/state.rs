@@ -115,6 +115,8 @@ pub struct Job {
     pub duration_ms: i64,
     /// What it does.
     pub spec: JobSpec,
+    /// Set when the job is to fail at its end, with the service's reason.
+    pub fail_reason: Option<String>,
 }
 
 /// The stages of a job, as `BackupStatus` spells them.
@@ -128,6 +130,8 @@ pub enum Stage {
     Uploading,
     /// Done: the backup set exists.
     Finished,
+    /// Ended without a backup set.
+    Failed,
 }
 
 impl Stage {
@@ -138,7 +142,13 @@ impl Stage {
             Stage::Preparing => "Preparing",
             Stage::Uploading => "Uploading",
             Stage::Finished => "Finished",
+            Stage::Failed => "Failed",
         }
+    }
+
+    /// Whether the job has ended (finished or failed).
+    pub const fn ended(self) -> bool {
+        matches!(self, Stage::Finished | Stage::Failed)
     }
 }
 
@@ -147,7 +157,10 @@ impl Job {
     pub fn progress(&self, now_ms: i64) -> (Stage, u8) {
         let elapsed = (now_ms - self.created_ms).max(0);
         if self.duration_ms <= 0 || elapsed >= self.duration_ms {
-            return (Stage::Finished, 100);
+            return match self.fail_reason {
+                Some(_) => (Stage::Failed, 100),
+                None => (Stage::Finished, 100),
+            };
         }
         let permille = elapsed * 1000 / self.duration_ms;
         let stage = match permille {
@@ -181,6 +194,7 @@ impl Jobs {
         created_ms: i64,
         duration_ms: i64,
         spec: JobSpec,
+        fail_reason: Option<String>,
     ) -> u64 {
         if self.next_id == 0 {
             self.next_id = 5_073_731;
@@ -193,6 +207,7 @@ impl Jobs {
             created_ms,
             duration_ms,
             spec,
+            fail_reason,
         });
         id
     }
@@ -208,10 +223,14 @@ pub struct State {
     pub clock: Arc<dyn Clock>,
     /// How long a backup job runs.
     pub job_ms: i64,
+    /// How long after its job ends a backup set shows in DescribeBackups (the service's lag).
+    pub backup_list_lag_ms: i64,
     /// Refuse a nonce seen before (always, except in a load benchmark).
     pub check_replay: bool,
     /// The jobs.
     jobs: Mutex<Jobs>,
+    /// Instances whose failing job (the fleet's `FailNextBackup`) has run already.
+    failed_once: Mutex<std::collections::HashSet<String>>,
     /// Nonces seen within the window.
     nonces: Nonces,
     requests: AtomicU64,
@@ -314,8 +333,10 @@ impl State {
             keys: keys.into_iter().map(|k| (k.id.clone(), k)).collect(),
             clock,
             job_ms,
+            backup_list_lag_ms: 0,
             check_replay: true,
             jobs: Mutex::new(Jobs::default()),
+            failed_once: Mutex::default(),
             nonces: Nonces::default(),
             requests: AtomicU64::new(0),
             seed: u64::from_le_bytes(seed),
@@ -338,6 +359,14 @@ impl State {
         let now = self.clock.now_ms();
         let window = i64::try_from(WINDOW_SECS * 1000).unwrap_or(i64::MAX);
         self.nonces.record(key_id, nonce, now, window)
+    }
+
+    /// The reason the instance's next job fails, once (the fleet's `FailNextBackup`).
+    pub fn take_failure(&self, instance: &crate::fleet::Instance) -> Option<String> {
+        let reason = instance.fail_next_backup.clone()?;
+        lock(&self.failed_once)
+            .insert(instance.id.clone())
+            .then_some(reason)
     }
 
     /// The jobs table, locked.

@@ -7,6 +7,7 @@ use crate::error::ProxyError;
 use crate::identity::{AuthError, Caller, peer_of};
 use crate::lookup::list;
 use crate::policy::Resource;
+use crate::worker::now_ms;
 use axum::Json;
 use axum::body::Body;
 use axum::extract::{FromRequestParts, Path, Query, State};
@@ -18,6 +19,7 @@ use rds_backup_core::policy::{
     DESCRIBE_INSTANCES_ACTION, DESCRIBE_TASKS_ACTION,
 };
 use rds_backup_core::{DbInstanceId, Input, Region, Report, UtcTime, validate};
+use rds_backup_store::{HistoryFilter, NewSubmission, Outcome, Submission};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
@@ -163,7 +165,7 @@ async fn read_json_body(headers: &HeaderMap, body: Body) -> Result<String> {
         .map_err(|_| ProxyError::bad("InvalidInput.NotJson", "", "the body is not UTF-8 text"))
 }
 
-/// The audit outcome of an error.
+/// The audit outcome of an error before anything was sent.
 fn outcome_of(e: &ProxyError) -> &'static str {
     match e {
         ProxyError::Unauthorized(_)
@@ -172,14 +174,35 @@ fn outcome_of(e: &ProxyError) -> &'static str {
         ProxyError::Upstream { .. }
         | ProxyError::UpstreamTimeout(_)
         | ProxyError::UpstreamUnreachable(_)
+        | ProxyError::UpstreamBroken(_)
         | ProxyError::UpstreamNotJson { .. }
-        | ProxyError::UpstreamShape { .. } => "failed",
+        | ProxyError::UpstreamShape { .. }
+        | ProxyError::StoreUnavailable(_) => "failed",
         _ => "refused",
     }
 }
 
+fn fill_error(record: &mut AuditRecord, e: &ProxyError) {
+    record.outcome = outcome_of(e);
+    record.status = e.status();
+    record.code = Some(e.code());
+    record.reason = Some(e.to_string());
+    if let ProxyError::Upstream { body, .. } = e {
+        record.upstream_request_id = body["RequestId"].as_str().map(str::to_owned);
+    }
+}
+
+/// A request checked and ready to send.
+struct Checked {
+    region: Region,
+    instance: String,
+    params: Vec<(String, String)>,
+}
+
 /// `POST /api/backups`: learn the instance, check the caller's policies on it, re-validate
-/// against its real engine and storage, sign, send once. Every attempt is audited.
+/// against its real engine and storage, commit a submission row, then send once in a task
+/// of its own (a client that goes away cannot cancel it) and record what came of it.
+/// Every attempt is audited.
 pub async fn create_backup(
     State(app): State<Arc<App>>,
     axum::Extension(RequestId(rid)): axum::Extension<RequestId>,
@@ -189,29 +212,152 @@ pub async fn create_backup(
 ) -> Result<Response> {
     let mut record = AuditRecord {
         time: UtcTime::from_unix(app.now_secs()).to_string(),
-        request_id: rid,
+        request_id: rid.clone(),
         outcome: "refused",
         ..AuditRecord::default()
     };
-    let result = send_backup(&app, caller, &headers, body, &mut record).await;
-    match &result {
+    let checked = match check_backup(&app, caller, &headers, body, &mut record).await {
+        Ok(c) => c,
+        Err(e) => {
+            fill_error(&mut record, &e);
+            app.audit.write(&record);
+            return Err(e);
+        }
+    };
+    // Write ahead: no record, no call.
+    let now = now_ms();
+    let submission = NewSubmission {
+        id: rid.clone(),
+        created_ms: now,
+        caller: record.user.clone(),
+        region: checked.region.to_string(),
+        instance: checked.instance.clone(),
+        params: record.params.to_string(),
+    };
+    let lease_until = now + app.upstream.timeout_ms() + SENDER_GRACE_MS;
+    if let Err(e) = app
+        .store
+        .insert_sending(&submission, &app.owner, lease_until)
+        .await
+    {
+        let e = ProxyError::StoreUnavailable(e.to_string());
+        fill_error(&mut record, &e);
+        app.audit.write(&record);
+        return Err(e);
+    }
+    let task = tokio::spawn(send_and_record(app.clone(), rid, checked, record));
+    match task.await {
+        Ok(answer) => answer,
+        Err(e) => Err(ProxyError::UpstreamBroken(format!(
+            "the sending task stopped: {e}"
+        ))),
+    }
+}
+
+/// How long past the upstream timeout a sender holds its row before a worker may
+/// reconcile it as a crash.
+const SENDER_GRACE_MS: i64 = 5_000;
+
+/// Adds the submission's id to a JSON object body.
+fn with_submission(mut body: Value, id: &str) -> Value {
+    if let Value::Object(m) = &mut body {
+        m.insert("SubmissionId".into(), id.into());
+    }
+    body
+}
+
+/// Sends the committed submission once, records the outcome, audits it, answers.
+async fn send_and_record(
+    app: Arc<App>,
+    id: String,
+    checked: Checked,
+    mut record: AuditRecord,
+) -> Result<Response> {
+    let reply = app
+        .upstream
+        .call(&checked.region, "CreateBackup", checked.params)
+        .await;
+    let lost = |why: String| {
+        (
+            Outcome::Unknown {
+                code: "Proxy.OutcomeUnknown".into(),
+                message: why.clone(),
+            },
+            Err(ProxyError::OutcomeUnknown {
+                submission: id.clone(),
+                why,
+            }),
+        )
+    };
+    let (outcome, answer): (Outcome, Result<(u16, Value)>) = match reply {
+        Ok(r) => {
+            let body = r.json();
+            match body["BackupJobId"].as_str().filter(|j| !j.is_empty()) {
+                Some(job) => (
+                    Outcome::Sent {
+                        job_id: job.to_owned(),
+                        request_id: body["RequestId"].as_str().map(str::to_owned),
+                    },
+                    Ok((r.status, with_submission(body, &id))),
+                ),
+                None => lost(format!("HTTP {} without a BackupJobId", r.status)),
+            }
+        }
+        Err(ProxyError::Upstream { status, body }) if status < 500 => (
+            Outcome::Refused {
+                code: body["Code"]
+                    .as_str()
+                    .unwrap_or("Proxy.UpstreamError")
+                    .to_owned(),
+                message: body["Message"].as_str().unwrap_or_default().to_owned(),
+                request_id: body["RequestId"].as_str().map(str::to_owned),
+            },
+            Err(ProxyError::Upstream {
+                status,
+                body: with_submission(body, &id),
+            }),
+        ),
+        Err(e @ ProxyError::UpstreamUnreachable(_)) => (
+            Outcome::NotStarted {
+                code: e.code(),
+                message: e.to_string(),
+            },
+            Err(e),
+        ),
+        Err(e) => lost(e.to_string()),
+    };
+    match app
+        .store
+        .record_outcome(&id, &app.owner, &outcome, now_ms())
+        .await
+    {
+        Ok(true) => {}
+        // Its lease ran out first: a worker reconciles it from the service's side.
+        Ok(false) => {
+            tracing::warn!(submission = %id, "the outcome came after the row was taken over")
+        }
+        Err(e) => {
+            tracing::error!(submission = %id, "the outcome could not be recorded ({e}): the row is reconciled when its lease ends")
+        }
+    }
+    app.wake.now();
+    match &answer {
         Ok((status, body)) => {
             record.outcome = "sent";
             record.status = *status;
             record.upstream_request_id = body["RequestId"].as_str().map(str::to_owned);
         }
         Err(e) => {
-            record.outcome = outcome_of(e);
-            record.status = e.status();
-            record.code = Some(e.code());
-            record.reason = Some(e.to_string());
-            if let ProxyError::Upstream { body, .. } = e {
-                record.upstream_request_id = body["RequestId"].as_str().map(str::to_owned);
-            }
+            fill_error(&mut record, e);
+            record.outcome = match outcome {
+                Outcome::Unknown { .. } => "unknown",
+                Outcome::NotStarted { .. } => "not-started",
+                _ => "refused",
+            };
         }
     }
     app.audit.write(&record);
-    let (status, body) = result?;
+    let (status, body) = answer?;
     Ok((
         StatusCode::from_u16(status).unwrap_or(StatusCode::OK),
         Json(body),
@@ -219,13 +365,13 @@ pub async fn create_backup(
         .into_response())
 }
 
-async fn send_backup(
+async fn check_backup(
     app: &App,
     caller: Result<Caller>,
     headers: &HeaderMap,
     body: Body,
     record: &mut AuditRecord,
-) -> Result<(u16, Value)> {
+) -> Result<Checked> {
     let caller = caller?;
     record.user.clone_from(&caller.user);
     let text = read_json_body(headers, body).await?;
@@ -265,8 +411,11 @@ async fn send_backup(
         .map(|(k, v)| (k.to_owned(), v.to_owned()))
         .collect();
     record.params = serde_json::to_value(request.params()).unwrap_or(Value::Null);
-    let reply = app.upstream.call(&region, "CreateBackup", params).await?;
-    Ok((reply.status, reply.json()))
+    Ok(Checked {
+        region,
+        instance: id,
+        params,
+    })
 }
 
 /// `GET /api/instances?RegionId=`: the instances of the region the caller may see
@@ -418,6 +567,176 @@ pub async fn backup_tasks(
         reply.raw,
     )
         .into_response())
+}
+
+/// `GET /api/history` filters.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HistoryQuery {
+    /// One instance.
+    pub instance: Option<String>,
+    /// One caller.
+    pub caller: Option<String>,
+    /// One state (`sending`, `sent`, `refused`, `unknown`, `not-started`).
+    pub state: Option<String>,
+    /// Submitted at or after (`yyyy-MM-ddTHH:mm:ssZ`).
+    pub since: Option<String>,
+    /// At most this many (1-100, default 20).
+    pub limit: Option<u32>,
+    /// The `Next` of the previous page.
+    pub before: Option<String>,
+}
+
+/// A submission as the history shows it.
+pub fn history_json(s: &Submission) -> Value {
+    let time = |ms: i64| UtcTime::from_unix(ms.div_euclid(1000)).to_string();
+    json!({
+        "SubmissionId": s.id,
+        "Caller": s.caller,
+        "RegionId": s.region,
+        "DBInstanceId": s.instance,
+        "Params": serde_json::from_str::<Value>(&s.params).unwrap_or(Value::Null),
+        "State": s.state.as_str(),
+        "Final": s.is_final(),
+        "Code": s.code,
+        "Message": s.message,
+        "UpstreamRequestId": s.upstream_request_id,
+        "BackupJobId": s.backup_job_id,
+        "BackupStatus": s.job_status,
+        "Process": s.job_progress,
+        "BackupId": s.backup_id,
+        "Reason": s.job_reason,
+        "CreatedAt": time(s.created_ms),
+        "UpdatedAt": time(s.updated_ms),
+        "FinishedAt": s.finished_ms.map(time),
+        "DurationMs": s.finished_ms.unwrap_or(if s.is_final() { s.updated_ms } else { now_ms() }) - s.created_ms,
+    })
+}
+
+/// Whether `caller` may see a submission: their own, or one of an instance they may
+/// `rds:DescribeBackupTasks` on.
+async fn may_see(app: &App, caller: &Caller, s: &Submission) -> bool {
+    if !app.authz.is_configured() || s.caller == caller.user {
+        return true;
+    }
+    let Ok(region) = Region::new(&s.region) else {
+        return false;
+    };
+    let tags = if app.authz.needs_tags() {
+        match app.instance(&region, &s.instance).await {
+            Ok(i) => i.tags.clone(),
+            Err(_) => return false,
+        }
+    } else {
+        None
+    };
+    let resource = Resource {
+        region,
+        instance: s.instance.clone(),
+        tags,
+    };
+    app.authz.allows(caller, DESCRIBE_TASKS_ACTION, &resource)
+}
+
+fn store_error(e: rds_backup_store::StoreError) -> ProxyError {
+    ProxyError::StoreUnavailable(e.to_string())
+}
+
+/// `GET /api/history?instance=&caller=&state=&since=&limit=&before=`: submissions newest
+/// first, the ones this caller may see, a page at a time (`Next` names the next page).
+pub async fn history(
+    State(app): State<Arc<App>>,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<HistoryQuery>,
+) -> Result<Json<Value>> {
+    let state = q
+        .state
+        .as_deref()
+        .map(|v| {
+            rds_backup_store::State::parse(v).ok_or_else(|| {
+                ProxyError::bad(
+                    "InvalidInput.Query",
+                    "state",
+                    format!("state '{v}' is not sending, sent, refused, unknown or not-started"),
+                )
+            })
+        })
+        .transpose()?;
+    let since_ms = q
+        .since
+        .as_deref()
+        .map(|v| {
+            UtcTime::parse(v).map(|t| t.unix() * 1000).ok_or_else(|| {
+                ProxyError::bad(
+                    "InvalidInput.Query",
+                    "since",
+                    format!("since '{v}' is not a time such as 2026-12-01T08:00:00Z"),
+                )
+            })
+        })
+        .transpose()?;
+    let mut before = q
+        .before
+        .as_deref()
+        .map(|v| {
+            v.split_once('.')
+                .and_then(|(t, id)| Some((t.parse::<i64>().ok()?, id.to_owned())))
+                .ok_or_else(|| {
+                    ProxyError::bad(
+                        "InvalidInput.Query",
+                        "before",
+                        "before is not a Next of this history",
+                    )
+                })
+        })
+        .transpose()?;
+    let limit = usize::try_from(q.limit.unwrap_or(20).clamp(1, 100)).unwrap_or(20);
+    let mut items = Vec::new();
+    let mut next = None;
+    // Rows the caller may not see are skipped; a few batches at most per page.
+    'pages: for _ in 0..10 {
+        let filter = HistoryFilter {
+            instance: q.instance.clone().filter(|v| !v.is_empty()),
+            caller: q.caller.clone().filter(|v| !v.is_empty()),
+            state,
+            since_ms,
+            before: before.clone(),
+        };
+        let batch = app
+            .store
+            .history(&filter, i64::try_from(limit * 2).unwrap_or(200))
+            .await
+            .map_err(store_error)?;
+        let exhausted = batch.len() < limit * 2;
+        for s in &batch {
+            before = Some((s.created_ms, s.id.clone()));
+            if may_see(&app, &caller, s).await {
+                items.push(history_json(s));
+                if items.len() == limit {
+                    next = Some(format!("{}.{}", s.created_ms, s.id));
+                    break 'pages;
+                }
+            }
+        }
+        if exhausted {
+            break;
+        }
+        next = before.as_ref().map(|(t, id)| format!("{t}.{id}"));
+    }
+    Ok(Json(json!({"Items": items, "Next": next})))
+}
+
+/// `GET /api/history/{id}`: one submission, if this caller may see it.
+pub async fn history_item(
+    State(app): State<Arc<App>>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<Value>> {
+    let found = app.store.get(&id).await.map_err(store_error)?;
+    match found {
+        Some(s) if may_see(&app, &caller, &s).await => Ok(Json(history_json(&s))),
+        _ => Err(ProxyError::NoSubmission(id)),
+    }
 }
 
 /// Any other `/api/...` path.

@@ -14,6 +14,7 @@ use crate::{App, Mode};
 use clap::Parser;
 use rds_backup_core::{Credentials, Endpoint, endpoint::KNOWN_REGIONS};
 use rds_backup_credentials as credentials;
+use rds_backup_store::Store;
 use std::io::Write;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -97,9 +98,24 @@ pub struct Args {
     /// An origin that may embed the console in a frame (repeatable; none by default).
     #[arg(long = "frame-ancestors", value_name = "ORIGIN")]
     pub frame_ancestors: Vec<String>,
-    /// Append the audit log (JSON lines) to this file instead of stderr.
+    /// Append the audit log (JSON lines) to this file instead of stderr; `-` for stdout.
     #[arg(long)]
     pub audit_log: Option<PathBuf>,
+    /// The record of submissions and jobs: postgres://USER@HOST:PORT/DB (several replicas
+    /// share it), sqlite://PATH, or memory. Default: SQLite in --data-dir (demo mode
+    /// without --data-dir: memory).
+    #[arg(long, value_name = "URL")]
+    pub database: Option<String>,
+    /// Where the SQLite record lives (rds-backup.db); created if missing.
+    #[arg(long, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Seconds an unknown CreateBackup outcome is checked (DescribeBackupTasks,
+    /// DescribeBackups) before it is reported as not started.
+    #[arg(long, default_value_t = 60)]
+    pub reconcile_window: u64,
+    /// Seconds between two looks at a running job.
+    #[arg(long, default_value_t = 2.0)]
+    pub job_poll: f64,
     /// Seconds to wait for the RDS endpoint (to connect, and for the whole answer).
     #[arg(long, default_value_t = 10)]
     pub upstream_timeout: u64,
@@ -279,6 +295,41 @@ fn site(args: &Args) -> Result<Site, String> {
     })
 }
 
+/// The record the flags name: `--database`, else SQLite in `--data-dir`, else (demo
+/// mode) memory, else SQLite in `./data`.
+async fn store(args: &Args, mode: Mode) -> Result<Store, String> {
+    let url = match (&args.database, &args.data_dir, mode) {
+        (Some(url), _, _) => url.clone(),
+        (None, None, Mode::Demo) => "memory".to_owned(),
+        (None, dir, _) => {
+            let dir = dir.clone().unwrap_or_else(|| PathBuf::from("data"));
+            std::fs::create_dir_all(&dir)
+                .map_err(|e| format!("cannot create --data-dir {}: {e}", dir.display()))?;
+            format!("sqlite://{}", dir.join("rds-backup.db").display())
+        }
+    };
+    let store = Store::open(&url)
+        .await
+        .map_err(|e| format!("the record ({}): {e}", redact_url(&url)))?;
+    eprintln!(
+        "rds-backup-proxy: record of submissions: {}",
+        redact_url(&url)
+    );
+    Ok(store)
+}
+
+/// A database URL without its password.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let userinfo = &url[scheme + 3..at];
+            let user = userinfo.split(':').next().unwrap_or_default();
+            format!("{}{user}:***{}", &url[..scheme + 3], &url[at..])
+        }
+        _ => url.to_owned(),
+    }
+}
+
 impl Args {
     /// The limits the flags set.
     pub fn limits(&self) -> Limits {
@@ -395,6 +446,7 @@ pub async fn build(args: &Args) -> Result<Started, String> {
         }
     };
     let audit: Box<dyn Write + Send> = match &args.audit_log {
+        Some(path) if path.as_os_str() == "-" => Box::new(std::io::stdout()),
         Some(path) => Box::new(
             std::fs::OpenOptions::new()
                 .create(true)
@@ -404,7 +456,14 @@ pub async fn build(args: &Args) -> Result<Started, String> {
         ),
         None => Box::new(std::io::stderr()),
     };
-    let mut app = App::new(upstream, AuditLog::new(audit), mode, regions);
+    let store = store(args, mode).await?;
+    let mut app = App::new(upstream, store, AuditLog::new(audit), mode, regions);
+    app.pace.reconcile_window = Duration::from_secs(args.reconcile_window.max(1));
+    if !(args.job_poll.is_finite() && (0.05..=3600.0).contains(&args.job_poll)) {
+        return Err("--job-poll must be between 0.05 and 3600 seconds".into());
+    }
+    app.pace.job_poll = Duration::from_secs_f64(args.job_poll);
+    app.pace.poll = app.pace.poll.min(app.pace.job_poll);
     app.auth = auth(args, kind, system_proxy).await?;
     app.authz = Authorizer(policies);
     app.dist = Some(args.dist.clone());

@@ -83,9 +83,28 @@ pub enum ProxyError {
     /// The upstream did not answer in time.
     #[error("the RDS endpoint did not answer within {0} s")]
     UpstreamTimeout(u64),
-    /// The upstream could not be reached.
-    #[error("the RDS endpoint could not be reached: {0}")]
+    /// The upstream could not be reached: nothing was sent.
+    #[error("the RDS endpoint could not be reached (nothing was sent): {0}")]
     UpstreamUnreachable(String),
+    /// The connection broke after the request was written.
+    #[error("the connection to the RDS endpoint broke after the request was sent: {0}")]
+    UpstreamBroken(String),
+    /// The record could not be written: nothing was sent.
+    #[error("the proxy cannot write its record of backups, so nothing was sent: {0}")]
+    StoreUnavailable(String),
+    /// The CreateBackup may or may not have been executed; the proxy is finding out.
+    #[error(
+        "the RDS endpoint's answer was lost ({why}): the backup may have started. The proxy is checking; do not send again. Follow submission {submission}."
+    )]
+    OutcomeUnknown {
+        /// The submission to follow.
+        submission: String,
+        /// What happened.
+        why: String,
+    },
+    /// No such record (or not one this caller may see).
+    #[error("no submission {0}")]
+    NoSubmission(String),
     /// The upstream answered something that is not JSON.
     #[error("the RDS endpoint answered HTTP {status} with {content_type}, not JSON")]
     UpstreamNotJson {
@@ -129,7 +148,12 @@ impl ProxyError {
             ProxyError::Overloaded | ProxyError::RequestTimeout(_) => 503,
             ProxyError::UpstreamShape { .. } => 502,
             ProxyError::UpstreamTimeout(_) => 504,
-            ProxyError::UpstreamUnreachable(_) | ProxyError::UpstreamNotJson { .. } => 502,
+            ProxyError::UpstreamUnreachable(_)
+            | ProxyError::UpstreamBroken(_)
+            | ProxyError::UpstreamNotJson { .. } => 502,
+            ProxyError::StoreUnavailable(_) => 503,
+            ProxyError::OutcomeUnknown { .. } => 202,
+            ProxyError::NoSubmission(_) => 404,
             ProxyError::Upstream { status, .. } => *status,
             ProxyError::UnsupportedInstance { .. } => 403,
             ProxyError::NoRoute(_) => 404,
@@ -155,6 +179,10 @@ impl ProxyError {
             ProxyError::UpstreamShape { .. } => "Proxy.UpstreamInvalidResponse".into(),
             ProxyError::UpstreamTimeout(_) => "Proxy.UpstreamTimeout".into(),
             ProxyError::UpstreamUnreachable(_) => "Proxy.UpstreamUnreachable".into(),
+            ProxyError::UpstreamBroken(_) => "Proxy.UpstreamBroken".into(),
+            ProxyError::StoreUnavailable(_) => "Proxy.StoreUnavailable".into(),
+            ProxyError::OutcomeUnknown { .. } => "Proxy.OutcomeUnknown".into(),
+            ProxyError::NoSubmission(_) => "Proxy.NotFound".into(),
             ProxyError::UpstreamNotJson { .. } => "Proxy.UpstreamInvalidResponse".into(),
             ProxyError::Upstream { body, .. } => body["Code"]
                 .as_str()
@@ -186,6 +214,14 @@ impl ProxyError {
                 "Code": code,
                 "Message": message,
                 "Errors": [{"code": code, "field": field, "message": message}],
+            }),
+            ProxyError::OutcomeUnknown { submission, .. } => json!({
+                "RequestId": request_id,
+                "HostId": HOST_ID,
+                "Code": self.code(),
+                "Message": self.to_string(),
+                "SubmissionId": submission,
+                "State": "unknown",
             }),
             other => json!({
                 "RequestId": request_id,

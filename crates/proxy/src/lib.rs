@@ -16,6 +16,7 @@ pub mod policy;
 pub mod serve;
 pub mod site;
 pub mod upstream;
+pub mod worker;
 
 use audit::AuditLog;
 use axum::Router;
@@ -29,6 +30,7 @@ use error::{ProxyError, REQUEST_ID};
 use identity::Auth;
 use lookup::InstanceCache;
 use policy::Authorizer;
+use rds_backup_store::Store;
 use serve::Limits;
 use site::Site;
 use std::path::PathBuf;
@@ -38,6 +40,7 @@ use std::time::Duration;
 use tower::ServiceBuilder;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use upstream::Upstream;
+use worker::{Pace, Wake};
 
 /// Demo (a local emulator) or live (Alibaba Cloud).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -88,6 +91,14 @@ pub struct App {
     pub limits: Limits,
     /// How long an instance's attributes are trusted.
     pub cache_ttl: Duration,
+    /// The record of submissions and jobs.
+    pub store: Store,
+    /// This process, as the holder of leases in the store.
+    pub owner: String,
+    /// How the background worker paces itself.
+    pub pace: Pace,
+    /// Wakes the worker.
+    pub wake: Wake,
     cache: InstanceCache,
     seed: u64,
     counter: AtomicU64,
@@ -95,9 +106,16 @@ pub struct App {
 
 impl App {
     /// A new app: no authentication, no policies, default limits.
-    pub fn new(upstream: Upstream, audit: AuditLog, mode: Mode, regions: Vec<String>) -> App {
+    pub fn new(
+        upstream: Upstream,
+        store: Store,
+        audit: AuditLog,
+        mode: Mode,
+        regions: Vec<String>,
+    ) -> App {
         let mut seed = [0u8; 8];
         let _ = getrandom::fill(&mut seed);
+        let seed = u64::from_le_bytes(seed);
         App {
             upstream,
             auth: Auth::None,
@@ -110,7 +128,11 @@ impl App {
             limits: Limits::default(),
             cache_ttl: Duration::from_secs(10),
             cache: InstanceCache::default(),
-            seed: u64::from_le_bytes(seed),
+            store,
+            owner: format!("proxy-{}-{seed:016x}", std::process::id()),
+            pace: Pace::default(),
+            wake: Wake::default(),
+            seed,
             counter: AtomicU64::new(0),
         }
     }
@@ -159,6 +181,8 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/api/instances", get(api::list_instances))
         .route("/api/instances/{id}", get(api::instance_detail))
         .route("/api/backup-tasks", get(api::backup_tasks))
+        .route("/api/history", get(api::history))
+        .route("/api/history/{id}", get(api::history_item))
         .route("/api/{*rest}", any(api::no_route));
     let mut router = api
         .merge(assets::router(app.dist.as_deref(), &app.site))

@@ -51,6 +51,8 @@ async fn run(args: Args) -> Result<(), String> {
         );
     }
     let limits = started.app.limits;
+    let app = Arc::new(started.app);
+    tokio::spawn(rds_backup_proxy::worker::run(app.clone(), stop_rx.clone()));
     let listener = tokio::net::TcpListener::bind(&args.listen)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;
@@ -58,14 +60,9 @@ async fn run(args: Args) -> Result<(), String> {
     println!("console: http://{addr}/");
     let _ = std::io::stdout().flush();
     tokio::spawn(shutdown_signal(stop_tx));
-    serve::serve(
-        listener,
-        router(Arc::new(started.app)),
-        limits,
-        wait(stop_rx),
-    )
-    .await
-    .map_err(|e| e.to_string())
+    serve::serve(listener, router(app), limits, wait(stop_rx))
+        .await
+        .map_err(|e| e.to_string())
 }
 
 // Many small, short-lived allocations per call (headers, the signed request, JSON):

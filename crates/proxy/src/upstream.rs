@@ -156,6 +156,16 @@ impl Upstream {
         }
     }
 
+    /// How long a call may take before it is given up, in milliseconds (0 in process).
+    pub fn timeout_ms(&self) -> i64 {
+        match &self.transport {
+            Transport::Network { timeout, .. } => {
+                i64::try_from(timeout.as_millis()).unwrap_or(i64::MAX / 4)
+            }
+            Transport::InProcess(_) => 0,
+        }
+    }
+
     /// The endpoint a region's calls go to.
     pub fn endpoint(&self, region: &Region) -> Endpoint {
         match &self.target {
@@ -345,11 +355,15 @@ fn content_type_of(headers: &axum::http::HeaderMap) -> String {
         .to_owned()
 }
 
+/// What a transport error says about the call: not sent (no connection), or sent and
+/// then no answer in time, or sent and then the connection broke. reqwest's messages name
+/// the URL (no credentials in it: they travel in headers).
 fn classify(e: &reqwest::Error, secs: u64) -> ProxyError {
-    if e.is_timeout() {
+    if e.is_connect() {
+        ProxyError::UpstreamUnreachable(e.to_string())
+    } else if e.is_timeout() {
         ProxyError::UpstreamTimeout(secs)
     } else {
-        // reqwest's message names the URL (no credentials in it: they travel in headers).
-        ProxyError::UpstreamUnreachable(e.to_string())
+        ProxyError::UpstreamBroken(e.to_string())
     }
 }

@@ -38,8 +38,12 @@ fn app(oidc: bool) -> axum::Router {
             rds_backup_emulator::DEMO_KEY_SECRET,
         ),
     );
+    let store = runtime()
+        .block_on(rds_backup_store::Store::open("memory"))
+        .unwrap();
     let mut app = App::new(
         upstream,
+        store,
         AuditLog::new(Box::new(std::io::sink())),
         Mode::Demo,
         vec!["cn-hangzhou".into()],

@@ -1,0 +1,900 @@
+//! The durable record of every backup the proxy sends: a submission row is committed
+//! before the CreateBackup call leaves (state `sending`), its outcome updates it (`sent`
+//! with the job, `refused` with the service's code, `unknown`), and the job is followed to
+//! its end. SQLite is the embedded default; PostgreSQL lets several proxy replicas share
+//! one record. One interface over both (sqlx's `Any` driver, portable SQL), the schema
+//! migrated at open.
+//!
+//! Work on a row (reconciling an unknown outcome, following a job) is done under a lease
+//! held in the row: one replica at a time, taken over when the holder stops renewing it.
+#![forbid(unsafe_code)]
+
+use serde::Serialize;
+use sqlx::any::{AnyPoolOptions, AnyRow};
+use sqlx::{AnyPool, AssertSqlSafe, Row};
+use std::time::Duration;
+
+/// The embedded migrations (`migrations/`), run at open.
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+/// Why the store could not do what was asked.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The database could not be reached, read or written.
+    #[error("the store is unavailable: {0}")]
+    Unavailable(String),
+    /// The URL names no database this store speaks.
+    #[error(
+        "'{0}' is not a database URL this proxy speaks (sqlite://PATH, postgres://..., or memory)"
+    )]
+    BadUrl(String),
+    /// The schema could not be brought up to date.
+    #[error("the store's schema could not be migrated: {0}")]
+    Migration(String),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        StoreError::Unavailable(e.to_string())
+    }
+}
+
+/// Which database is behind the store.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Backend {
+    /// An SQLite file (or memory).
+    Sqlite,
+    /// A PostgreSQL server.
+    Postgres,
+}
+
+/// Where a submission stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum State {
+    /// Committed; the call is on its way (or a crash left it here: it gets reconciled).
+    Sending,
+    /// The service created a job (or reconciliation found it).
+    Sent,
+    /// The service refused it (its code is kept); nothing was created.
+    Refused,
+    /// The call may or may not have been executed: being reconciled.
+    Unknown,
+    /// Nothing was created: the call never left, or no job appeared in the bounded wait.
+    NotStarted,
+}
+
+impl State {
+    /// The spelling in the store and the API.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            State::Sending => "sending",
+            State::Sent => "sent",
+            State::Refused => "refused",
+            State::Unknown => "unknown",
+            State::NotStarted => "not-started",
+        }
+    }
+
+    /// Reads the spelling.
+    pub fn parse(s: &str) -> Option<State> {
+        [
+            State::Sending,
+            State::Sent,
+            State::Refused,
+            State::Unknown,
+            State::NotStarted,
+        ]
+        .into_iter()
+        .find(|x| x.as_str() == s)
+    }
+}
+
+/// Job statuses after which nothing changes.
+pub const FINAL_JOB_STATUSES: [&str; 2] = ["Finished", "Failed"];
+
+/// A submission and what came of it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Submission {
+    /// Its id (the proxy's request id of the POST).
+    pub id: String,
+    /// When it was committed (ms since the epoch).
+    pub created_ms: i64,
+    /// When it last changed.
+    pub updated_ms: i64,
+    /// Who asked.
+    pub caller: String,
+    /// The instance's region.
+    pub region: String,
+    /// The instance.
+    pub instance: String,
+    /// The CreateBackup parameters sent, as JSON text.
+    pub params: String,
+    /// Where it stands.
+    pub state: State,
+    /// The service's (or the proxy's) code, when not a plain success.
+    pub code: Option<String>,
+    /// Its message.
+    pub message: Option<String>,
+    /// The service's RequestId of the CreateBackup answer.
+    pub upstream_request_id: Option<String>,
+    /// The job the service created.
+    pub backup_job_id: Option<String>,
+    /// The job's `BackupStatus` as last seen.
+    pub job_status: Option<String>,
+    /// Its `Process` (percent).
+    pub job_progress: Option<i64>,
+    /// The backup set, once finished.
+    pub backup_id: Option<String>,
+    /// Why the job failed, as the service says.
+    pub job_reason: Option<String>,
+    /// When the job was seen to end.
+    pub finished_ms: Option<i64>,
+}
+
+impl Submission {
+    /// Whether anything may still change.
+    pub fn is_final(&self) -> bool {
+        match self.state {
+            State::Refused | State::NotStarted => true,
+            State::Sending | State::Unknown => false,
+            State::Sent => self
+                .job_status
+                .as_deref()
+                .is_some_and(|s| FINAL_JOB_STATUSES.contains(&s)),
+        }
+    }
+}
+
+/// What is committed before a call leaves.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewSubmission {
+    /// Its id.
+    pub id: String,
+    /// Now.
+    pub created_ms: i64,
+    /// Who asks.
+    pub caller: String,
+    /// The region.
+    pub region: String,
+    /// The instance.
+    pub instance: String,
+    /// The parameters, as JSON text.
+    pub params: String,
+}
+
+/// What the CreateBackup call gave.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// A job was created.
+    Sent {
+        /// `BackupJobId`.
+        job_id: String,
+        /// The service's `RequestId`.
+        request_id: Option<String>,
+    },
+    /// The service refused; nothing was created.
+    Refused {
+        /// Its code.
+        code: String,
+        /// Its message.
+        message: String,
+        /// Its `RequestId`.
+        request_id: Option<String>,
+    },
+    /// The call may have been executed (a timeout or a reset after it was written, an
+    /// answer that is not JSON).
+    Unknown {
+        /// The proxy's code for why (`Proxy.OutcomeUnknown`).
+        code: String,
+        /// What happened.
+        message: String,
+    },
+    /// Nothing was created (the call never left, or reconciliation found no job).
+    NotStarted {
+        /// Why.
+        code: String,
+        /// What happened.
+        message: String,
+    },
+}
+
+/// A job as last seen.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct JobUpdate {
+    /// `BackupStatus`.
+    pub status: String,
+    /// `Process`.
+    pub progress: Option<i64>,
+    /// `BackupId`, once finished.
+    pub backup_id: Option<String>,
+    /// Why it failed.
+    pub reason: Option<String>,
+}
+
+/// Filters of the history.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct HistoryFilter {
+    /// One instance.
+    pub instance: Option<String>,
+    /// One caller.
+    pub caller: Option<String>,
+    /// One state.
+    pub state: Option<State>,
+    /// Created at or after (ms).
+    pub since_ms: Option<i64>,
+    /// Older than this row (`created_ms`, `id`): the next page after it.
+    pub before: Option<(i64, String)>,
+}
+
+/// The store.
+#[derive(Clone, Debug)]
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+const COLUMNS: &str = "id, created_ms, updated_ms, caller, region, instance, params, state, code, message, \
+     upstream_request_id, backup_job_id, job_status, job_progress, backup_id, job_reason, finished_ms";
+
+fn row(r: &AnyRow) -> Result<Submission, StoreError> {
+    let state: String = r.try_get("state")?;
+    Ok(Submission {
+        id: r.try_get("id")?,
+        created_ms: r.try_get("created_ms")?,
+        updated_ms: r.try_get("updated_ms")?,
+        caller: r.try_get("caller")?,
+        region: r.try_get("region")?,
+        instance: r.try_get("instance")?,
+        params: r.try_get("params")?,
+        state: State::parse(&state)
+            .ok_or_else(|| StoreError::Unavailable(format!("a row has the state '{state}'")))?,
+        code: r.try_get("code")?,
+        message: r.try_get("message")?,
+        upstream_request_id: r.try_get("upstream_request_id")?,
+        backup_job_id: r.try_get("backup_job_id")?,
+        job_status: r.try_get("job_status")?,
+        job_progress: r.try_get("job_progress")?,
+        backup_id: r.try_get("backup_id")?,
+        job_reason: r.try_get("job_reason")?,
+        finished_ms: r.try_get("finished_ms")?,
+    })
+}
+
+fn is_unique_violation(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(d) if d.is_unique_violation())
+}
+
+impl Store {
+    /// Opens (creating it if needed) and migrates the store at `url`:
+    /// `sqlite://PATH` (a file, WAL mode), `memory` (a private SQLite in memory), or
+    /// `postgres://USER@HOST:PORT/DB`.
+    pub async fn open(url: &str) -> Result<Store, StoreError> {
+        sqlx::any::install_default_drivers();
+        let (url, backend, max) = if url == "memory" || url == "sqlite::memory:" {
+            // One connection: each SQLite memory connection is a database of its own.
+            ("sqlite::memory:".to_owned(), Backend::Sqlite, 1)
+        } else if let Some(path) = url.strip_prefix("sqlite://") {
+            let sep = if path.contains('?') { '&' } else { '?' };
+            let url = if path.contains("mode=") {
+                url.to_owned()
+            } else {
+                format!("{url}{sep}mode=rwc")
+            };
+            (url, Backend::Sqlite, 4)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            (url.to_owned(), Backend::Postgres, 16)
+        } else {
+            return Err(StoreError::BadUrl(url.chars().take(40).collect()));
+        };
+        let pool = AnyPoolOptions::new()
+            .max_connections(max)
+            .min_connections(if url.contains(":memory:") { 1 } else { 0 })
+            .idle_timeout(if url.contains(":memory:") {
+                None
+            } else {
+                Some(Duration::from_secs(60))
+            })
+            .max_lifetime(None::<Duration>)
+            .acquire_timeout(Duration::from_secs(3))
+            .connect(&url)
+            .await?;
+        if backend == Backend::Sqlite {
+            // Kept by the file: readers never wait for the writer, a crash loses nothing
+            // committed.
+            sqlx::query("PRAGMA journal_mode=WAL")
+                .execute(&pool)
+                .await?;
+        }
+        MIGRATOR
+            .run(&pool)
+            .await
+            .map_err(|e| StoreError::Migration(e.to_string()))?;
+        Ok(Store { pool, backend })
+    }
+
+    /// SQLite or PostgreSQL.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Commits a new submission in state `sending`, leased to `owner` until
+    /// `lease_until_ms` (the sender's time to get an answer).
+    pub async fn insert_sending(
+        &self,
+        s: &NewSubmission,
+        owner: &str,
+        lease_until_ms: i64,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO submissions (id, created_ms, updated_ms, caller, region, instance, params, state, next_check_ms, lease_owner, lease_until_ms) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, 'sending', $8, $9, $10)",
+        )
+        .bind(&s.id)
+        .bind(s.created_ms)
+        .bind(s.created_ms)
+        .bind(&s.caller)
+        .bind(&s.region)
+        .bind(&s.instance)
+        .bind(&s.params)
+        .bind(lease_until_ms)
+        .bind(owner)
+        .bind(lease_until_ms)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Records what the call gave and releases the row: a sent job is followed next, an
+    /// unknown outcome reconciled next. False if the row was taken over meanwhile (its
+    /// lease expired and another replica reconciled it) or the job is claimed elsewhere.
+    pub async fn record_outcome(
+        &self,
+        id: &str,
+        owner: &str,
+        outcome: &Outcome,
+        now_ms: i64,
+    ) -> Result<bool, StoreError> {
+        let (state, code, message, request_id, job_id) = match outcome {
+            Outcome::Sent { job_id, request_id } => (
+                State::Sent,
+                None,
+                None,
+                request_id.clone(),
+                Some(job_id.clone()),
+            ),
+            Outcome::Refused {
+                code,
+                message,
+                request_id,
+            } => (
+                State::Refused,
+                Some(code.clone()),
+                Some(message.clone()),
+                request_id.clone(),
+                None,
+            ),
+            Outcome::Unknown { code, message } => (
+                State::Unknown,
+                Some(code.clone()),
+                Some(message.clone()),
+                None,
+                None,
+            ),
+            Outcome::NotStarted { code, message } => (
+                State::NotStarted,
+                Some(code.clone()),
+                Some(message.clone()),
+                None,
+                None,
+            ),
+        };
+        let result = sqlx::query(
+            "UPDATE submissions SET state = $1, code = $2, message = $3, upstream_request_id = $4, backup_job_id = $5, \
+             job_status = $6, updated_ms = $7, next_check_ms = $8, lease_owner = NULL, lease_until_ms = NULL \
+             WHERE id = $9 AND state = 'sending' AND lease_owner = $10",
+        )
+        .bind(state.as_str())
+        .bind(code)
+        .bind(message)
+        .bind(request_id)
+        .bind(job_id.clone())
+        .bind(job_id.as_ref().map(|_| "NoStart".to_owned()))
+        .bind(now_ms)
+        .bind(now_ms)
+        .bind(id)
+        .bind(owner)
+        .execute(&self.pool)
+        .await;
+        match result {
+            Ok(r) => Ok(r.rows_affected() == 1),
+            Err(e) if is_unique_violation(&e) => Ok(false),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Takes up to `limit` rows that need work and whose lease is free (or expired, or
+    /// already `owner`'s), leasing them to `owner` until `now + lease`: unknown outcomes,
+    /// jobs not yet ended, and `sending` rows whose sender stopped (a crash).
+    pub async fn claim_work(
+        &self,
+        owner: &str,
+        now_ms: i64,
+        lease: Duration,
+        limit: i64,
+    ) -> Result<Vec<Submission>, StoreError> {
+        // Only constants are formatted into these statements; every value is bound.
+        let candidates = sqlx::query(AssertSqlSafe(format!(
+            "SELECT {COLUMNS} FROM submissions \
+             WHERE (state = 'unknown' OR state = 'sending' \
+                    OR (state = 'sent' AND (job_status IS NULL OR (job_status <> 'Finished' AND job_status <> 'Failed')))) \
+               AND next_check_ms <= $1 AND (lease_until_ms IS NULL OR lease_until_ms < $2 OR lease_owner = $3) \
+             ORDER BY next_check_ms LIMIT $4"
+        )))
+        .bind(now_ms)
+        .bind(now_ms)
+        .bind(owner)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        let until = now_ms + i64::try_from(lease.as_millis()).unwrap_or(i64::MAX / 4);
+        let mut claimed = Vec::new();
+        for r in &candidates {
+            let s = row(r)?;
+            let taken = sqlx::query(
+                "UPDATE submissions SET lease_owner = $1, lease_until_ms = $2 \
+                 WHERE id = $3 AND (lease_until_ms IS NULL OR lease_until_ms < $4 OR lease_owner = $5)",
+            )
+            .bind(owner)
+            .bind(until)
+            .bind(&s.id)
+            .bind(now_ms)
+            .bind(owner)
+            .execute(&self.pool)
+            .await?;
+            if taken.rows_affected() == 1 {
+                claimed.push(s);
+            }
+        }
+        Ok(claimed)
+    }
+
+    /// A crash left this row in `sending`: its outcome is unknown from now on.
+    pub async fn mark_unknown(
+        &self,
+        id: &str,
+        owner: &str,
+        message: &str,
+        now_ms: i64,
+    ) -> Result<bool, StoreError> {
+        let r = sqlx::query(
+            "UPDATE submissions SET state = 'unknown', code = 'Proxy.OutcomeUnknown', message = $1, updated_ms = $2 \
+             WHERE id = $3 AND state = 'sending' AND lease_owner = $4",
+        )
+        .bind(message)
+        .bind(now_ms)
+        .bind(id)
+        .bind(owner)
+        .execute(&self.pool)
+        .await?;
+        Ok(r.rows_affected() == 1)
+    }
+
+    /// Reconciled: the job (or the finished backup set) found for an unknown submission.
+    /// False if another row already has it.
+    pub async fn attribute(
+        &self,
+        id: &str,
+        owner: &str,
+        job_id: Option<&str>,
+        job: &JobUpdate,
+        now_ms: i64,
+    ) -> Result<bool, StoreError> {
+        let finished = FINAL_JOB_STATUSES
+            .contains(&job.status.as_str())
+            .then_some(now_ms);
+        let result = sqlx::query(
+            "UPDATE submissions SET state = 'sent', backup_job_id = $1, job_status = $2, job_progress = $3, backup_id = $4, \
+             job_reason = $5, finished_ms = $6, updated_ms = $7, next_check_ms = $8 \
+             WHERE id = $9 AND state = 'unknown' AND lease_owner = $10",
+        )
+        .bind(job_id.map(str::to_owned))
+        .bind(&job.status)
+        .bind(job.progress)
+        .bind(job.backup_id.clone())
+        .bind(job.reason.clone())
+        .bind(finished)
+        .bind(now_ms)
+        .bind(now_ms)
+        .bind(id)
+        .bind(owner)
+        .execute(&self.pool)
+        .await;
+        match result {
+            Ok(r) => Ok(r.rows_affected() == 1),
+            Err(e) if is_unique_violation(&e) => Ok(false),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Reconciled: no job appeared in the bounded wait; nothing was created.
+    pub async fn not_started(
+        &self,
+        id: &str,
+        owner: &str,
+        message: &str,
+        now_ms: i64,
+    ) -> Result<bool, StoreError> {
+        let r = sqlx::query(
+            "UPDATE submissions SET state = 'not-started', message = $1, updated_ms = $2, lease_owner = NULL, lease_until_ms = NULL \
+             WHERE id = $3 AND state = 'unknown' AND lease_owner = $4",
+        )
+        .bind(message)
+        .bind(now_ms)
+        .bind(id)
+        .bind(owner)
+        .execute(&self.pool)
+        .await?;
+        Ok(r.rows_affected() == 1)
+    }
+
+    /// The job as seen now; the row is looked at again at `next_check_ms`.
+    pub async fn update_job(
+        &self,
+        id: &str,
+        owner: &str,
+        job: &JobUpdate,
+        now_ms: i64,
+        next_check_ms: i64,
+    ) -> Result<bool, StoreError> {
+        let finished = FINAL_JOB_STATUSES
+            .contains(&job.status.as_str())
+            .then_some(now_ms);
+        let result = sqlx::query(
+            "UPDATE submissions SET job_status = $1, job_progress = $2, backup_id = $3, job_reason = $4, finished_ms = $5, \
+             updated_ms = $6, next_check_ms = $7 WHERE id = $8 AND state = 'sent' AND lease_owner = $9",
+        )
+        .bind(&job.status)
+        .bind(job.progress)
+        .bind(job.backup_id.clone())
+        .bind(job.reason.clone())
+        .bind(finished)
+        .bind(now_ms)
+        .bind(next_check_ms)
+        .bind(id)
+        .bind(owner)
+        .execute(&self.pool)
+        .await;
+        match result {
+            Ok(r) => Ok(r.rows_affected() == 1),
+            Err(e) if is_unique_violation(&e) => Ok(false),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Nothing to do on this row before `next_check_ms`.
+    pub async fn postpone(
+        &self,
+        id: &str,
+        owner: &str,
+        next_check_ms: i64,
+    ) -> Result<(), StoreError> {
+        sqlx::query("UPDATE submissions SET next_check_ms = $1 WHERE id = $2 AND lease_owner = $3")
+            .bind(next_check_ms)
+            .bind(id)
+            .bind(owner)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// The jobs and backup sets of an instance already attributed to a submission.
+    pub async fn claimed(&self, instance: &str) -> Result<(Vec<String>, Vec<String>), StoreError> {
+        let rows = sqlx::query(
+            "SELECT backup_job_id, backup_id FROM submissions WHERE instance = $1 AND (backup_job_id IS NOT NULL OR backup_id IS NOT NULL)",
+        )
+        .bind(instance)
+        .fetch_all(&self.pool)
+        .await?;
+        let (mut jobs, mut sets) = (Vec::new(), Vec::new());
+        for r in &rows {
+            if let Some(j) = r.try_get::<Option<String>, _>("backup_job_id")? {
+                jobs.push(j);
+            }
+            if let Some(b) = r.try_get::<Option<String>, _>("backup_id")? {
+                sets.push(b);
+            }
+        }
+        Ok((jobs, sets))
+    }
+
+    /// Other submissions of the instance still on their way (a job that appears now may be theirs).
+    pub async fn sending_on(&self, instance: &str, except: &str) -> Result<i64, StoreError> {
+        let r = sqlx::query(
+            "SELECT COUNT(*) AS n FROM submissions WHERE instance = $1 AND state = 'sending' AND id <> $2",
+        )
+        .bind(instance)
+        .bind(except)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(r.try_get("n")?)
+    }
+
+    /// One submission.
+    pub async fn get(&self, id: &str) -> Result<Option<Submission>, StoreError> {
+        let r = sqlx::query(AssertSqlSafe(format!(
+            "SELECT {COLUMNS} FROM submissions WHERE id = $1"
+        )))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        r.as_ref().map(row).transpose()
+    }
+
+    /// Submissions, newest first, matching `filter`, at most `limit`.
+    pub async fn history(
+        &self,
+        filter: &HistoryFilter,
+        limit: i64,
+    ) -> Result<Vec<Submission>, StoreError> {
+        // The conditions are built from the filters given (constants only), their values
+        // bound in the order their placeholders appear.
+        let mut conditions = Vec::new();
+        let mut n = 0;
+        let mut next = || {
+            n += 1;
+            format!("${n}")
+        };
+        if filter.instance.is_some() {
+            conditions.push(format!("instance = {}", next()));
+        }
+        if filter.caller.is_some() {
+            conditions.push(format!("caller = {}", next()));
+        }
+        if filter.state.is_some() {
+            conditions.push(format!("state = {}", next()));
+        }
+        if filter.since_ms.is_some() {
+            conditions.push(format!("created_ms >= {}", next()));
+        }
+        if filter.before.is_some() {
+            let (a, b, c) = (next(), next(), next());
+            conditions.push(format!(
+                "(created_ms < {a} OR (created_ms = {b} AND id < {c}))"
+            ));
+        }
+        let limit_param = next();
+        let sql = format!(
+            "SELECT {COLUMNS} FROM submissions {} ORDER BY created_ms DESC, id DESC LIMIT {limit_param}",
+            if conditions.is_empty() {
+                String::new()
+            } else {
+                format!("WHERE {}", conditions.join(" AND "))
+            }
+        );
+        let mut q = sqlx::query(AssertSqlSafe(sql));
+        if let Some(v) = &filter.instance {
+            q = q.bind(v.clone());
+        }
+        if let Some(v) = &filter.caller {
+            q = q.bind(v.clone());
+        }
+        if let Some(v) = filter.state {
+            q = q.bind(v.as_str());
+        }
+        if let Some(v) = filter.since_ms {
+            q = q.bind(v);
+        }
+        if let Some((t, id)) = &filter.before {
+            q = q.bind(*t).bind(*t).bind(id.clone());
+        }
+        let rows = q.bind(limit).fetch_all(&self.pool).await?;
+        rows.iter().map(row).collect()
+    }
+
+    /// Proves the store takes writes now (for readiness): a write that changes nothing.
+    pub async fn check_writable(&self) -> Result<(), StoreError> {
+        sqlx::query("UPDATE submissions SET updated_ms = updated_ms WHERE id = $1")
+            .bind("__probe__")
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Every submission (tests and tools; newest first).
+    pub async fn all(&self) -> Result<Vec<Submission>, StoreError> {
+        self.history(&HistoryFilter::default(), i64::MAX).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    fn block<T>(f: impl std::future::Future<Output = T>) -> T {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap()
+            .block_on(f)
+    }
+
+    fn new(id: &str, at: i64, instance: &str) -> NewSubmission {
+        NewSubmission {
+            id: id.into(),
+            created_ms: at,
+            caller: "alice".into(),
+            region: "cn-hangzhou".into(),
+            instance: instance.into(),
+            params: r#"{"DBInstanceId":"rm-a"}"#.into(),
+        }
+    }
+
+    #[test]
+    fn a_submission_goes_from_sending_to_its_end_under_leases() {
+        block(async {
+            let s = Store::open("memory").await.unwrap();
+            s.insert_sending(&new("a", 1000, "rm-a"), "p1", 6000)
+                .await
+                .unwrap();
+            // The sender holds it: nobody else works on it before the lease ends.
+            assert!(
+                s.claim_work("p2", 2000, Duration::from_secs(5), 10)
+                    .await
+                    .unwrap()
+                    .is_empty()
+            );
+            let sent = Outcome::Sent {
+                job_id: "7".into(),
+                request_id: Some("R1".into()),
+            };
+            assert!(!s.record_outcome("a", "p2", &sent, 2000).await.unwrap());
+            assert!(s.record_outcome("a", "p1", &sent, 2000).await.unwrap());
+            let got = s.get("a").await.unwrap().unwrap();
+            assert_eq!(
+                (got.state, got.backup_job_id.as_deref()),
+                (State::Sent, Some("7"))
+            );
+            assert!(!got.is_final());
+            // One follower at a time.
+            let work = s
+                .claim_work("p2", 3000, Duration::from_secs(5), 10)
+                .await
+                .unwrap();
+            assert_eq!(work.len(), 1);
+            assert!(
+                s.claim_work("p3", 4000, Duration::from_secs(5), 10)
+                    .await
+                    .unwrap()
+                    .is_empty()
+            );
+            let done = JobUpdate {
+                status: "Finished".into(),
+                progress: Some(100),
+                backup_id: Some("b7".into()),
+                reason: None,
+            };
+            assert!(!s.update_job("a", "p3", &done, 4000, 5000).await.unwrap());
+            assert!(s.update_job("a", "p2", &done, 4000, 5000).await.unwrap());
+            let got = s.get("a").await.unwrap().unwrap();
+            assert!(got.is_final() && got.finished_ms == Some(4000));
+            // An expired lease is taken over; a finished job needs no work.
+            assert!(
+                s.claim_work("p3", 99_000, Duration::from_secs(5), 10)
+                    .await
+                    .unwrap()
+                    .is_empty()
+            );
+        });
+    }
+
+    #[test]
+    fn a_crash_in_sending_is_reconciled_and_a_job_is_attributed_once() {
+        block(async {
+            let s = Store::open("memory").await.unwrap();
+            s.insert_sending(&new("a", 1000, "rm-a"), "dead", 6000)
+                .await
+                .unwrap();
+            s.insert_sending(&new("b", 1100, "rm-a"), "dead", 6000)
+                .await
+                .unwrap();
+            let work = s
+                .claim_work("p1", 7000, Duration::from_secs(5), 10)
+                .await
+                .unwrap();
+            assert_eq!(work.len(), 2);
+            assert!(s.mark_unknown("a", "p1", "crashed", 7000).await.unwrap());
+            assert!(s.mark_unknown("b", "p1", "crashed", 7000).await.unwrap());
+            assert_eq!(s.sending_on("rm-a", "a").await.unwrap(), 0);
+            let job = JobUpdate {
+                status: "Uploading".into(),
+                ..JobUpdate::default()
+            };
+            assert!(s.attribute("a", "p1", Some("9"), &job, 7100).await.unwrap());
+            // The same job cannot be given to a second row.
+            assert!(!s.attribute("b", "p1", Some("9"), &job, 7100).await.unwrap());
+            assert!(
+                s.not_started("b", "p1", "no job appeared", 7200)
+                    .await
+                    .unwrap()
+            );
+            assert_eq!(s.claimed("rm-a").await.unwrap().0, vec!["9".to_owned()]);
+            let b = s.get("b").await.unwrap().unwrap();
+            assert!(b.is_final() && b.state == State::NotStarted);
+        });
+    }
+
+    #[test]
+    fn history_filters_and_pages_newest_first() {
+        block(async {
+            let s = Store::open("memory").await.unwrap();
+            for i in 0..5 {
+                let mut n = new(
+                    &format!("s{i}"),
+                    1000 + i,
+                    if i % 2 == 0 { "rm-a" } else { "rm-b" },
+                );
+                if i == 4 {
+                    n.caller = "bob".into();
+                }
+                s.insert_sending(&n, "p", 0).await.unwrap();
+            }
+            let all = s.history(&HistoryFilter::default(), 10).await.unwrap();
+            let ids: Vec<&str> = all.iter().map(|x| x.id.as_str()).collect();
+            assert_eq!(ids, ["s4", "s3", "s2", "s1", "s0"]);
+            let f = HistoryFilter {
+                instance: Some("rm-a".into()),
+                caller: Some("alice".into()),
+                ..HistoryFilter::default()
+            };
+            let ids: Vec<String> = s
+                .history(&f, 10)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|x| x.id)
+                .collect();
+            assert_eq!(ids, ["s2", "s0"]);
+            let page = HistoryFilter {
+                before: Some((1003, "s3".into())),
+                since_ms: Some(1001),
+                state: Some(State::Sending),
+                ..HistoryFilter::default()
+            };
+            let ids: Vec<String> = s
+                .history(&page, 10)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|x| x.id)
+                .collect();
+            assert_eq!(ids, ["s2", "s1"]);
+            s.check_writable().await.unwrap();
+        });
+    }
+
+    #[test]
+    fn urls_are_checked() {
+        block(async {
+            assert!(matches!(
+                Store::open("mysql://x").await,
+                Err(StoreError::BadUrl(_))
+            ));
+            let dir = std::env::temp_dir().join(format!("rds-store-{}", std::process::id()));
+            std::fs::create_dir_all(&dir).unwrap();
+            let url = format!("sqlite://{}", dir.join("t.db").display());
+            let s = Store::open(&url).await.unwrap();
+            s.insert_sending(&new("x", 1, "rm-a"), "p", 0)
+                .await
+                .unwrap();
+            drop(s);
+            // Reopened (and migrated again: nothing to do), the row is there.
+            let s = Store::open(&url).await.unwrap();
+            assert!(s.get("x").await.unwrap().is_some());
+            assert_eq!(s.backend(), Backend::Sqlite);
+        });
+    }
+}
