@@ -420,7 +420,12 @@ fn upstream_failures_are_unknown_outcomes_reconciled_and_never_retried() {
             "{behaviour:?}: {}",
             r.body
         );
-        assert!(r.json()["Message"].as_str().unwrap().contains("do not send again"));
+        assert!(
+            r.json()["Message"]
+                .as_str()
+                .unwrap()
+                .contains("do not send again")
+        );
         submissions.push(r.json()["SubmissionId"].as_str().unwrap().to_owned());
     }
     assert_eq!(
@@ -432,11 +437,21 @@ fn upstream_failures_are_unknown_outcomes_reconciled_and_never_retried() {
     for id in &submissions {
         let row = wait_for(&s.proxy, id, |r| r["State"] != "unknown");
         assert_eq!(row["State"], "not-started", "{row}");
-        assert!(row["Message"].as_str().unwrap().contains("did not start"), "{row}");
+        assert!(
+            row["Message"].as_str().unwrap().contains("did not start"),
+            "{row}"
+        );
     }
-    assert_eq!(s.up.count("CreateBackup"), 3, "reconciliation sent a CreateBackup");
+    assert_eq!(
+        s.up.count("CreateBackup"),
+        3,
+        "reconciliation sent a CreateBackup"
+    );
     let audit = s.proxy.audit_lines();
-    assert_eq!(audit.iter().filter(|l| l["outcome"] == "unknown").count(), 3);
+    assert_eq!(
+        audit.iter().filter(|l| l["outcome"] == "unknown").count(),
+        3
+    );
 
     // An upstream that is not there at all: nothing was sent, and the row says so.
     let dead = Proxy::start(ProxySetup {
@@ -453,7 +468,11 @@ fn upstream_failures_are_unknown_outcomes_reconciled_and_never_retried() {
 }
 
 /// Polls the history until `done` holds for the submission (bounded).
-fn wait_for(proxy: &Proxy, id: &str, done: impl Fn(&serde_json::Value) -> bool) -> serde_json::Value {
+fn wait_for(
+    proxy: &Proxy,
+    id: &str,
+    done: impl Fn(&serde_json::Value) -> bool,
+) -> serde_json::Value {
     let start = std::time::Instant::now();
     loop {
         let row = proxy.get(&format!("/api/history/{id}")).json();

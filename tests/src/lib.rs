@@ -3,6 +3,9 @@
 //! and runners for the official SDK client scripts in `tests/sdk/`.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
+pub mod pg;
+pub mod process;
+
 use rds_backup_core::sign::{Call, Method, RDS_VERSION, SignatureVersion, Signed, sign};
 use rds_backup_core::{Credentials, Endpoint, Secret};
 use rds_backup_emulator::{AccessKey, Config, Fleet, ManualClock};
@@ -97,13 +100,35 @@ impl Emulator {
 
     pub fn start_with(fleet: Fleet) -> Emulator {
         let clock = ManualClock::default();
+        Emulator::serve(fleet, std::sync::Arc::new(clock.clone()), JOB_MS, 0, clock)
+    }
+
+    /// On the machine's clock: jobs run in real time, `job_ms` each; finished sets show
+    /// in DescribeBackups after `lag_ms`. (`advance` does nothing.)
+    pub fn start_live(fleet: Fleet, job_ms: i64, lag_ms: i64) -> Emulator {
+        Emulator::serve(
+            fleet,
+            std::sync::Arc::new(rds_backup_emulator::SystemClock),
+            job_ms,
+            lag_ms,
+            ManualClock::default(),
+        )
+    }
+
+    fn serve(
+        fleet: Fleet,
+        time: std::sync::Arc<dyn rds_backup_emulator::Clock>,
+        job_ms: i64,
+        lag_ms: i64,
+        clock: ManualClock,
+    ) -> Emulator {
         let config = Config {
             fleet,
             keys: test_keys(),
-            clock: std::sync::Arc::new(clock.clone()),
-            job_ms: JOB_MS,
+            clock: time,
+            job_ms,
             check_replay: true,
-            backup_list_lag_ms: 0,
+            backup_list_lag_ms: lag_ms,
         };
         let state = config.into_state();
         let server = ServerThread::spawn(rds_backup_emulator::server::router(state.clone()));
@@ -412,6 +437,10 @@ pub enum Behaviour {
     Json500,
     /// Answer 200 with this body (JSON of any shape, or not JSON).
     Body200(&'static str),
+    /// Pass it to the emulator (it runs), then never answer.
+    ForwardThenHang,
+    /// Pass it to the emulator (it runs), then reset the connection.
+    ForwardThenReset,
 }
 
 /// A recording upstream in front of an emulator: counts and keeps every request, and
@@ -461,6 +490,24 @@ fn read_request(s: &mut TcpStream) -> Option<(Vec<u8>, Recorded)> {
     ))
 }
 
+/// Closes a connection with a reset (SO_LINGER 0), as a crashing peer does.
+fn reset(s: TcpStream) {
+    let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+        .enable_io()
+        .build()
+    else {
+        return;
+    };
+    rt.block_on(async move {
+        let _ = s.set_nonblocking(true);
+        if let Ok(t) = tokio::net::TcpStream::from_std(s) {
+            #[allow(deprecated)]
+            let _ = t.set_linger(Some(Duration::ZERO));
+            drop(t);
+        }
+    });
+}
+
 impl FakeUpstream {
     /// Forwards to `emulator` unless told otherwise.
     pub fn start(emulator: SocketAddr) -> FakeUpstream {
@@ -495,6 +542,16 @@ impl FakeUpstream {
                                 format!("HTTP/1.1 500 Internal Server Error\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}", body.len()).into_bytes()
                             }
                             Behaviour::Body200(body) => format!("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}", body.len()).into_bytes(),
+                            Behaviour::ForwardThenHang => {
+                                let _ = send_raw(emulator, &String::from_utf8_lossy(&raw));
+                                std::thread::sleep(Duration::from_secs(30));
+                                return;
+                            }
+                            Behaviour::ForwardThenReset => {
+                                let _ = send_raw(emulator, &String::from_utf8_lossy(&raw));
+                                reset(s);
+                                return;
+                            }
                             Behaviour::Forward => {
                                 let text = String::from_utf8_lossy(&raw).into_owned();
                                 let reply = send_raw(emulator, &text);
@@ -608,8 +665,9 @@ impl ServerThread {
     /// behind the proxy's own server (limits, peer addresses). The app is handed back.
     pub fn spawn_proxy<F>(build: F) -> (ServerThread, std::sync::Arc<rds_backup_proxy::App>)
     where
-        F: FnOnce() -> std::pin::Pin<Box<dyn std::future::Future<Output = rds_backup_proxy::App> + Send>>
-            + Send
+        F: FnOnce() -> std::pin::Pin<
+                Box<dyn std::future::Future<Output = rds_backup_proxy::App> + Send>,
+            > + Send
             + 'static,
     {
         let (tx_addr, rx_addr) = std::sync::mpsc::channel();
@@ -629,9 +687,14 @@ impl ServerThread {
                 let (stop_worker, worker_stop) = tokio::sync::watch::channel(false);
                 tokio::spawn(rds_backup_proxy::worker::run(app.clone(), worker_stop));
                 let limits = app.limits;
-                rds_backup_proxy::serve::serve(listener, rds_backup_proxy::router(app), limits, async {
-                    let _ = rx_stop.await;
-                })
+                rds_backup_proxy::serve::serve(
+                    listener,
+                    rds_backup_proxy::router(app),
+                    limits,
+                    async {
+                        let _ = rx_stop.await;
+                    },
+                )
                 .await
                 .unwrap();
                 let _ = stop_worker.send(true);
@@ -666,7 +729,9 @@ impl Proxy {
                     client,
                     setup.timeout,
                 );
-                let store = rds_backup_store::Store::open(&setup.database).await.unwrap();
+                let store = rds_backup_store::Store::open(&setup.database)
+                    .await
+                    .unwrap();
                 let mut app = rds_backup_proxy::App::new(
                     upstream,
                     store,
@@ -675,8 +740,9 @@ impl Proxy {
                     vec!["cn-hangzhou".into()],
                 );
                 if let Some(tokens) = setup.tokens {
-                    app.auth =
-                        Auth::Tokens(Tokens::read(&serde_json::to_string(&tokens).unwrap()).unwrap());
+                    app.auth = Auth::Tokens(
+                        Tokens::read(&serde_json::to_string(&tokens).unwrap()).unwrap(),
+                    );
                 }
                 app.authz = Authorizer(
                     setup

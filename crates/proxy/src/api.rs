@@ -199,9 +199,10 @@ struct Checked {
     params: Vec<(String, String)>,
 }
 
-/// `POST /api/backups`: learn the instance, check the caller's policies on it, re-validate
-/// against its real engine and storage, commit a submission row, then send once in a task
-/// of its own (a client that goes away cannot cancel it) and record what came of it.
+/// `POST /api/backups`: who is calling and the body come with the connection; from then
+/// on the submission runs in a task of its own, so a client that goes away cannot cancel
+/// it: learn the instance, check the caller's policies on it, re-validate against its
+/// real engine and storage, commit a submission row, send once, record what came of it.
 /// Every attempt is audited.
 pub async fn create_backup(
     State(app): State<Arc<App>>,
@@ -216,7 +217,39 @@ pub async fn create_backup(
         outcome: "refused",
         ..AuditRecord::default()
     };
-    let checked = match check_backup(&app, caller, &headers, body, &mut record).await {
+    let received = async {
+        let caller = caller?;
+        record.user.clone_from(&caller.user);
+        let text = read_json_body(&headers, body).await?;
+        Ok::<_, ProxyError>((caller, text))
+    }
+    .await;
+    let (caller, text) = match received {
+        Ok(r) => r,
+        Err(e) => {
+            fill_error(&mut record, &e);
+            app.audit.write(&record);
+            return Err(e);
+        }
+    };
+    let task = tokio::spawn(submit(app.clone(), rid, caller, text, record));
+    match task.await {
+        Ok(answer) => answer,
+        Err(e) => Err(ProxyError::UpstreamBroken(format!(
+            "the sending task stopped: {e}"
+        ))),
+    }
+}
+
+/// The submission, once received: checked, committed, sent, recorded.
+async fn submit(
+    app: Arc<App>,
+    rid: String,
+    caller: Caller,
+    text: String,
+    mut record: AuditRecord,
+) -> Result<Response> {
+    let checked = match check_backup(&app, &caller, &text, &mut record).await {
         Ok(c) => c,
         Err(e) => {
             fill_error(&mut record, &e);
@@ -245,13 +278,7 @@ pub async fn create_backup(
         app.audit.write(&record);
         return Err(e);
     }
-    let task = tokio::spawn(send_and_record(app.clone(), rid, checked, record));
-    match task.await {
-        Ok(answer) => answer,
-        Err(e) => Err(ProxyError::UpstreamBroken(format!(
-            "the sending task stopped: {e}"
-        ))),
-    }
+    send_and_record(app, rid, checked, record).await
 }
 
 /// How long past the upstream timeout a sender holds its row before a worker may
@@ -367,15 +394,11 @@ async fn send_and_record(
 
 async fn check_backup(
     app: &App,
-    caller: Result<Caller>,
-    headers: &HeaderMap,
-    body: Body,
+    caller: &Caller,
+    text: &str,
     record: &mut AuditRecord,
 ) -> Result<Checked> {
-    let caller = caller?;
-    record.user.clone_from(&caller.user);
-    let text = read_json_body(headers, body).await?;
-    let input = Input::from_json(&text).map_err(|e| ProxyError::input(&e))?;
+    let input = Input::from_json(text).map_err(|e| ProxyError::input(&e))?;
     record.params = serde_json::to_value(&input.draft).unwrap_or(Value::Null);
     for (given, field) in [
         (input.engine.is_some(), "Engine"),
@@ -397,11 +420,11 @@ async fn check_backup(
     record.instance = Some(id.clone());
     // A cheap refusal on the claimed values; the real check follows on the instance.
     app.authz
-        .precheck(&caller, CREATE_BACKUP_ACTION, &region, &id)?;
+        .precheck(caller, CREATE_BACKUP_ACTION, &region, &id)?;
     let instance = app.instance(&region, &id).await?;
     instance.check_region(&region)?;
     app.authz
-        .check(&caller, CREATE_BACKUP_ACTION, &instance.resource())?;
+        .check(caller, CREATE_BACKUP_ACTION, &instance.resource())?;
     let ctx = instance.context()?;
     let request = validate(&ctx, &input.draft)
         .map_err(|_| ProxyError::Refused(Report::check(&ctx, &input.draft).errors))?;

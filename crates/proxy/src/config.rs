@@ -52,6 +52,10 @@ pub struct Args {
     /// In demo mode: how long the emulator's backup jobs take, in seconds.
     #[arg(long, default_value_t = 4)]
     pub demo_job_seconds: u32,
+    /// In demo mode: the emulator's instances, from a fleet file (see the emulator's
+    /// README) instead of the built-in demo fleet.
+    #[arg(long, value_name = "FILE")]
+    pub demo_fleet: Option<PathBuf>,
     /// How callers sign in: none (loopback only; everyone is 'anonymous'), tokens
     /// (--tokens), trusted-header (an auth proxy's X-Forwarded-User, from --trusted-proxy
     /// peers only) or oidc (a JWT from --oidc-issuer). Default: tokens with --tokens, else none.
@@ -380,6 +384,9 @@ pub async fn build(args: &Args) -> Result<Started, String> {
     if args.emulator_listen.is_some() && loaded.is_some() {
         return Err("--emulator-listen needs demo mode (no credentials, or --demo)".into());
     }
+    if args.demo_fleet.is_some() && loaded.is_some() {
+        return Err("--demo-fleet needs demo mode (no credentials, or --demo)".into());
+    }
     let (mode, upstream, regions, emulator) = match loaded {
         Some(l) => {
             let target = match &args.upstream {
@@ -404,7 +411,19 @@ pub async fn build(args: &Args) -> Result<Started, String> {
             )
         }
         None => {
+            let fleet = match &args.demo_fleet {
+                Some(path) => rds_backup_emulator::Fleet::from_json(&read(path)?)
+                    .map_err(|e| format!("{}: {e}", path.display()))?,
+                None => rds_backup_emulator::Fleet::demo(),
+            };
+            let mut regions: Vec<String> = Vec::new();
+            for i in &fleet.instances {
+                if !regions.contains(&i.region) {
+                    regions.push(i.region.clone());
+                }
+            }
             let state = rds_backup_emulator::Config {
+                fleet,
                 job_ms: i64::from(args.demo_job_seconds) * 1000,
                 ..rds_backup_emulator::Config::default()
             }
@@ -422,7 +441,7 @@ pub async fn build(args: &Args) -> Result<Started, String> {
                     endpoint,
                     demo,
                 ),
-                vec!["cn-hangzhou".into(), "ap-southeast-1".into()],
+                regions,
                 Some(state),
             )
         }

@@ -8,6 +8,7 @@
 pub mod api;
 pub mod assets;
 pub mod audit;
+pub mod cli;
 pub mod config;
 pub mod error;
 pub mod identity;

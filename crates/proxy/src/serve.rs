@@ -55,8 +55,12 @@ pub async fn serve(
     let connections = Arc::new(Semaphore::new(limits.max_connections.max(1)));
     let graceful = GracefulShutdown::new();
     let mut http = hyper::server::conn::http1::Builder::new();
+    // A client that closes its side right after the request (a script, a tab closed) still
+    // has its request served: half-closed connections are not cut (`half_close`), and the
+    // handlers that change something run in tasks of their own.
     http.timer(TokioTimer::new())
         .header_read_timeout(limits.header_read_timeout)
+        .half_close(true)
         .keep_alive(true);
     tokio::pin!(shutdown);
     loop {

@@ -496,7 +496,9 @@ impl Store {
             .contains(&job.status.as_str())
             .then_some(now_ms);
         let result = sqlx::query(
-            "UPDATE submissions SET state = 'sent', backup_job_id = $1, job_status = $2, job_progress = $3, backup_id = $4, \
+            "UPDATE submissions SET state = 'sent', code = NULL, \
+             message = 'the answer was lost; the backup was found by reconciliation', \
+             backup_job_id = $1, job_status = $2, job_progress = $3, backup_id = $4, \
              job_reason = $5, finished_ms = $6, updated_ms = $7, next_check_ms = $8 \
              WHERE id = $9 AND state = 'unknown' AND lease_owner = $10",
         )
