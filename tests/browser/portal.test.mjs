@@ -99,3 +99,22 @@ test('the portal embeds the console; a submit fires backup-submitted; its CSS st
   await page.screenshot({ path: join(root, 'tests', 'artifacts', 'portal.png'), fullPage: true });
   assert.deepEqual(errors, []);
 });
+
+test('backup-finished fires for a job the page started, also after a reload', async () => {
+  const page = await browser.newPage();
+  await page.goto(`${portalOrigin}/examples/portal/?proxy=${encodeURIComponent(proxyUrl)}`);
+  await page.waitForSelector('rds-backup-console .banner.demo');
+  await page.waitForFunction(() => document.querySelector('rds-backup-console').shadowRoot.querySelectorAll('#instances option').length > 0);
+  await page.fill('rds-backup-console input[name=DBInstanceId]', 'pgm-demo-pg-local');
+  await page.waitForSelector('rds-backup-console .instance-info');
+  await page.selectOption('rds-backup-console select[name=BackupMethod]', 'Physical');
+  await page.click('rds-backup-console button[name=send]');
+  const submitted = JSON.parse((await page.textContent('.event.backup-submitted', { timeout: 10000 })).replace('backup-submitted ', ''));
+  // The page goes away before the job ends; the reloaded page still hears of its end.
+  await page.reload();
+  const finished = JSON.parse((await page.textContent('.event.backup-finished', { timeout: 15000 })).replace('backup-finished ', ''));
+  assert.equal(finished.SubmissionId, submitted.SubmissionId);
+  assert.equal(finished.BackupStatus, 'Finished');
+  assert.match(finished.BackupId, /^\d+$/);
+  await page.close();
+});

@@ -264,8 +264,8 @@ impl Client {
             .unwrap_or_default())
     }
 
-    /// `POST /api/backups`; the BackupJobId.
-    pub async fn create_backup(&self, body: String) -> Result<String, ApiError> {
+    /// `POST /api/backups`: the job started, or the proxy is checking whether it did.
+    pub async fn create_backup(&self, body: String) -> Result<Sent, ApiError> {
         let v = self
             .send(Call {
                 post: true,
@@ -273,31 +273,109 @@ impl Client {
                 body: Some(body),
             })
             .await?;
-        v["BackupJobId"]
-            .as_str()
-            .map(str::to_owned)
-            .ok_or_else(|| ApiError::network("no BackupJobId in the answer"))
+        let submission = v["SubmissionId"].as_str().unwrap_or_default().to_owned();
+        match v["BackupJobId"].as_str() {
+            Some(job) => Ok(Sent::Started {
+                submission,
+                job: job.to_owned(),
+            }),
+            None if v["Code"] == "Proxy.OutcomeUnknown" && !submission.is_empty() => {
+                Ok(Sent::Checking { submission })
+            }
+            None => Err(ApiError::network("no BackupJobId in the answer")),
+        }
     }
 
-    /// `GET /api/backup-tasks` for one job.
-    pub async fn task(&self, region: &str, id: &str, job: &str) -> Result<Option<Task>, ApiError> {
+    /// `GET /api/history?limit=`: the latest submissions this caller may see.
+    pub async fn history(&self, limit: u32) -> Result<Vec<Submission>, ApiError> {
         let v = self
-            .send(self.get(&format!(
-                "/api/backup-tasks?RegionId={}&DBInstanceId={}&BackupJobId={}",
-                enc(region),
-                enc(id),
-                enc(job)
-            )))
+            .send(self.get(&format!("/api/history?limit={limit}")))
             .await?;
-        let item = &v["Items"]["BackupJob"][0];
-        Ok(item.is_object().then(|| Task {
-            status: item["BackupStatus"].as_str().unwrap_or_default().to_owned(),
-            percent: item["Process"]
-                .as_str()
-                .and_then(|p| p.parse().ok())
-                .unwrap_or(0),
-            backup_id: item["BackupId"].as_str().map(str::to_owned),
-        }))
+        serde_json::from_value(v["Items"].clone()).map_err(ApiError::network)
+    }
+
+    /// `GET /api/history/{id}`: one submission, as the proxy follows it.
+    pub async fn submission(&self, id: &str) -> Result<Submission, ApiError> {
+        let v = self
+            .send(self.get(&format!("/api/history/{}", enc(id))))
+            .await?;
+        serde_json::from_value(v).map_err(ApiError::network)
+    }
+}
+
+/// What a send gave.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Sent {
+    /// The service created a job.
+    Started {
+        /// The proxy's record of it.
+        submission: String,
+        /// `BackupJobId`.
+        job: String,
+    },
+    /// The answer was lost: the proxy is checking whether the backup started.
+    Checking {
+        /// The proxy's record of it.
+        submission: String,
+    },
+}
+
+/// A submission as the proxy records and follows it (`/api/history`).
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Submission {
+    /// Its id.
+    pub submission_id: String,
+    /// Who sent it.
+    #[serde(default)]
+    pub caller: String,
+    /// The region.
+    #[serde(rename = "RegionId", default)]
+    pub region: String,
+    /// The instance.
+    #[serde(rename = "DBInstanceId", default)]
+    pub instance: String,
+    /// The parameters sent.
+    #[serde(default)]
+    pub params: Value,
+    /// `sending`, `sent`, `refused`, `unknown`, `not-started`.
+    pub state: String,
+    /// Whether anything may still change.
+    #[serde(default)]
+    pub r#final: bool,
+    /// The code, when not a plain success.
+    #[serde(default)]
+    pub code: Option<String>,
+    /// The message.
+    #[serde(default)]
+    pub message: Option<String>,
+    /// The job.
+    #[serde(default)]
+    pub backup_job_id: Option<String>,
+    /// The job's status.
+    #[serde(default)]
+    pub backup_status: Option<String>,
+    /// Its progress.
+    #[serde(default)]
+    pub process: Option<i64>,
+    /// The backup set.
+    #[serde(default)]
+    pub backup_id: Option<String>,
+    /// Why the job failed.
+    #[serde(default)]
+    pub reason: Option<String>,
+    /// When it was sent.
+    #[serde(default)]
+    pub created_at: String,
+    /// How long it took (or has taken).
+    #[serde(default)]
+    pub duration_ms: i64,
+}
+
+impl Submission {
+    /// The percent done.
+    pub fn percent(&self) -> u8 {
+        u8::try_from(self.process.unwrap_or(0).clamp(0, 100)).unwrap_or(0)
     }
 }
 
@@ -330,13 +408,3 @@ fn enc(s: &str) -> String {
     String::from(js_sys::encode_uri_component(s))
 }
 
-/// One job's progress.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Task {
-    /// `BackupStatus`.
-    pub status: String,
-    /// `Process`, 0-100.
-    pub percent: u8,
-    /// `BackupId`, once finished.
-    pub backup_id: Option<String>,
-}

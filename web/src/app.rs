@@ -1,7 +1,7 @@
 //! The console: one reducer holds the form; everything else is derived from it or
 //! fetched from the proxy.
 
-use crate::api::{self, ApiError, Client, Config, Instance, Task};
+use crate::api::{self, ApiError, Client, Config, Instance, Sent, Submission};
 use crate::browser;
 use crate::embed::Options;
 use crate::fields::{ChoiceSelect, Marks, TextField};
@@ -33,8 +33,30 @@ enum Proxy {
 enum Job {
     Idle,
     Sending,
-    Started { id: String, task: Option<Task> },
+    /// The answer was lost: the proxy is finding out whether the backup started.
+    Checking { submission: String },
+    /// The job, as the proxy follows it.
+    Started {
+        submission: String,
+        id: String,
+        row: Option<Submission>,
+    },
+    /// Nothing was created (reconciliation found no job): it can be sent again.
+    NotStarted { message: String },
     Refused(ApiError),
+}
+
+impl Job {
+    /// The submission to look at again, while something may still change.
+    fn pending(&self) -> Option<String> {
+        match self {
+            Job::Checking { submission } => Some(submission.clone()),
+            Job::Started { submission, row, .. } => {
+                (!row.as_ref().is_some_and(|r| r.r#final)).then(|| submission.clone())
+            }
+            _ => None,
+        }
+    }
 }
 
 const LANG_KEY: &str = "rds-backup-console.lang";
@@ -135,6 +157,8 @@ pub fn app(props: &AppProps) -> Html {
     let instances = use_state(Vec::<Instance>::new);
     let databases = use_state(Vec::<String>::new);
     let job = use_state(|| Job::Idle);
+    // Bumped at each send: the recent backups and the pending jobs are looked at again.
+    let sent_count = use_state(|| 0u32);
     let snippet_lang = use_state(|| snippet::Lang::Aliyun);
     let copied = use_state(|| false);
     let import_error = use_state(|| None::<String>);
@@ -280,36 +304,60 @@ pub fn app(props: &AppProps) -> Html {
             }
         });
     }
-    // A started job is followed until it ends.
+    // A sent job is followed, as the proxy records it, until it ends; an unknown outcome
+    // until the proxy knows.
     {
         let job = job.clone();
-        let region = form.region.clone();
-        let instance = form.instance.clone();
-        let (client, options) = (client.clone(), options.clone());
-        let running = match &*job {
-            Job::Started { id, task } => (!task
-                .as_ref()
-                .is_some_and(|t| t.status == "Finished" || t.status == "Failed"))
-            .then(|| id.clone()),
-            _ => None,
-        };
-        use_effect_with(running, move |running| {
-            let interval = running.clone().map(|id| {
+        let client = client.clone();
+        use_effect_with(job.pending(), move |pending| {
+            let interval = pending.clone().map(|submission| {
                 gloo::timers::callback::Interval::new(1000, move || {
-                    let (job, region, instance, id) = (job.clone(), region.clone(), instance.clone(), id.clone());
+                    let (job, client, submission) = (job.clone(), client.clone(), submission.clone());
+                    wasm_bindgen_futures::spawn_local(async move {
+                        let Ok(row) = client.submission(&submission).await else { return };
+                        match (row.state.as_str(), row.backup_job_id.clone()) {
+                            ("sent", id) => job.set(Job::Started {
+                                submission,
+                                id: id.unwrap_or_default(),
+                                row: Some(row),
+                            }),
+                            ("not-started", _) => job.set(Job::NotStarted {
+                                message: row.message.unwrap_or_default(),
+                            }),
+                            _ => {}
+                        }
+                    });
+                })
+            });
+            move || drop(interval)
+        });
+    }
+    // Embedded, the host hears `backup-finished` for every job this page started, also
+    // after a reload (the ids wait in sessionStorage until their jobs end).
+    {
+        let client = client.clone();
+        let options = options.clone();
+        let sent = sent_count.clone();
+        use_effect_with(*sent, move |_| {
+            let interval = options.embedded().then(|| {
+                gloo::timers::callback::Interval::new(1000, move || {
                     let (client, options) = (client.clone(), options.clone());
                     wasm_bindgen_futures::spawn_local(async move {
-                        if let Ok(Some(task)) = client.task(&region, &instance, &id).await {
-                            if task.status == "Finished" || task.status == "Failed" {
-                                options.emit(
-                                    "backup-finished",
-                                    &serde_json::json!({
-                                        "BackupJobId": id, "BackupStatus": task.status, "BackupId": task.backup_id,
-                                        "DBInstanceId": instance, "RegionId": region,
-                                    }),
-                                );
+                        for id in browser::pending_submissions() {
+                            let Ok(row) = client.submission(&id).await else { continue };
+                            if row.r#final {
+                                browser::forget_submission(&id);
+                                if row.state == "sent" {
+                                    options.emit(
+                                        "backup-finished",
+                                        &serde_json::json!({
+                                            "BackupJobId": row.backup_job_id, "BackupStatus": row.backup_status,
+                                            "BackupId": row.backup_id, "Reason": row.reason, "SubmissionId": row.submission_id,
+                                            "DBInstanceId": row.instance, "RegionId": row.region,
+                                        }),
+                                    );
+                                }
                             }
-                            job.set(Job::Started { id, task: Some(task) });
                         }
                     });
                 })
@@ -371,6 +419,7 @@ pub fn app(props: &AppProps) -> Html {
 
     let send = {
         let job = job.clone();
+        let sent_count = sent_count.clone();
         // The proxy's body, as the curl snippet sends it: RegionId and the parameters.
         let body = request
             .as_ref()
@@ -388,17 +437,28 @@ pub fn app(props: &AppProps) -> Html {
                 region.clone(),
                 instance.clone(),
             );
+            let sent_count = sent_count.clone();
             wasm_bindgen_futures::spawn_local(async move {
                 match client.create_backup(body).await {
-                    Ok(id) => {
+                    Ok(Sent::Started { submission, job: id }) => {
                         options.emit(
                             "backup-submitted",
-                            &serde_json::json!({ "BackupJobId": id, "DBInstanceId": instance, "RegionId": region }),
+                            &serde_json::json!({ "BackupJobId": id, "SubmissionId": submission, "DBInstanceId": instance, "RegionId": region }),
                         );
-                        job.set(Job::Started { id, task: None });
+                        if options.embedded() {
+                            browser::remember_submission(&submission);
+                        }
+                        job.set(Job::Started { submission, id, row: None });
+                    }
+                    Ok(Sent::Checking { submission }) => {
+                        if options.embedded() {
+                            browser::remember_submission(&submission);
+                        }
+                        job.set(Job::Checking { submission });
                     }
                     Err(e) => job.set(Job::Refused(e)),
                 }
+                sent_count.set(*sent_count + 1);
             });
         })
     };
@@ -406,11 +466,12 @@ pub fn app(props: &AppProps) -> Html {
         Proxy::Ready(c) => c.needs_sign_in() || auth_problem.is_some(),
         _ => false,
     };
+    // Never while an outcome is unknown: the backup may be running already.
     let can_send = request.is_some()
         && matches!(*proxy, Proxy::Ready(_))
         && !signed_out
         && region_ok
-        && *job != Job::Sending;
+        && !matches!(*job, Job::Sending | Job::Checking { .. });
 
     let field_of = |f: Field| field_choices.iter().find(|c| c.field == f).cloned();
     let shows = |f: Field, has_value: bool| {
@@ -588,6 +649,18 @@ pub fn app(props: &AppProps) -> Html {
                 </form>
                 <section class="side">
                     { job_view(l, &job) }
+                    if matches!(*proxy, Proxy::Ready(_)) && !signed_out {
+                        <crate::recent::Recent lang={l} client={client.clone()} refresh={*sent_count}
+                            on_open={{
+                                let state = state.clone();
+                                let instances = instances.clone();
+                                Callback::from(move |row: Submission| {
+                                    if let Some(form) = crate::recent::form_of(&row, &instances) {
+                                        state.dispatch(Action::Load(form, History::Push));
+                                    }
+                                })
+                            }} />
+                    }
                     <section class="preview" aria-labelledby="h-preview">
                         <h2 id="h-preview">{ t(l, Text::Preview) }</h2>
                         {
@@ -755,11 +828,28 @@ fn job_view(l: Lang, job: &Job) -> Html {
                 </section>
             }
         }
-        Job::Started { id, task } => {
-            let (status, pct, backup) =
-                task.as_ref().map_or(("NoStart".to_owned(), 0, None), |t| {
-                    (t.status.clone(), t.percent, t.backup_id.clone())
-                });
+        Job::Checking { submission } => html! {
+            <section class="job checking" role="status" aria-live="polite">
+                <h2>{ t(l, Text::Checking) }</h2>
+                <p>{ t(l, Text::CheckingHint) }</p>
+                <p class="hint">{ format!("SubmissionId {submission}") }</p>
+            </section>
+        },
+        Job::NotStarted { message } => html! {
+            <section class="job not-started" role="alert">
+                <h2>{ t(l, Text::NotStarted) }</h2>
+                <p>{ t(l, Text::NotStartedHint) }</p>
+                if !message.is_empty() { <p class="hint">{ message.clone() }</p> }
+            </section>
+        },
+        Job::Started { id, row, .. } => {
+            let status = row
+                .as_ref()
+                .and_then(|r| r.backup_status.clone())
+                .unwrap_or_else(|| "NoStart".to_owned());
+            let pct = row.as_ref().map_or(0, Submission::percent);
+            let backup = row.as_ref().and_then(|r| r.backup_id.clone());
+            let reason = row.as_ref().and_then(|r| r.reason.clone());
             html! {
                 <section class="job" aria-live="polite">
                     <h2>{ t(l, Text::JobStarted) }</h2>
@@ -769,7 +859,12 @@ fn job_view(l: Lang, job: &Job) -> Html {
                     if status == "Finished" {
                         <p class="done">{ t(l, Text::Finished) }{ " · " }{ t(l, Text::BackupSet) }{ " " }<code class="backup-id">{ backup.unwrap_or_default() }</code></p>
                     }
-                    if status == "Failed" { <p class="problems">{ t(l, Text::Failed) }</p> }
+                    if status == "Failed" {
+                        <div class="problems job-failed">
+                            <p><strong>{ t(l, Text::Failed) }</strong>{ reason.map(|r| format!(": {r}")).unwrap_or_default() }</p>
+                            <p><strong>{ t(l, Text::WhatToDo) }{ ": " }</strong>{ t(l, Text::FailedNext) }</p>
+                        </div>
+                    }
                 </section>
             }
         }

@@ -140,3 +140,38 @@ pub fn origin() -> String {
 pub fn now_secs() -> i64 {
     (js_sys::Date::now() / 1000.0) as i64
 }
+
+/// Where an embedded console keeps the submissions its page started, until their jobs end.
+const PENDING_KEY: &str = "rds-backup-console.pending";
+
+/// The submissions this tab started whose end the host has not heard of yet.
+pub fn pending_submissions() -> Vec<String> {
+    gloo::storage::SessionStorage::raw()
+        .get_item(PENDING_KEY)
+        .ok()
+        .flatten()
+        .and_then(|v| serde_json::from_str(&v).ok())
+        .unwrap_or_default()
+}
+
+fn set_pending(ids: &[String]) {
+    if let Ok(text) = serde_json::to_string(ids) {
+        let _ = gloo::storage::SessionStorage::raw().set_item(PENDING_KEY, &text);
+    }
+}
+
+/// Remembers a submission of this tab (its end is announced, even after a reload).
+pub fn remember_submission(id: &str) {
+    let mut ids = pending_submissions();
+    if !ids.iter().any(|i| i == id) {
+        ids.push(id.to_owned());
+        set_pending(&ids);
+    }
+}
+
+/// Forgets a submission whose end was announced.
+pub fn forget_submission(id: &str) {
+    let mut ids = pending_submissions();
+    ids.retain(|i| i != id);
+    set_pending(&ids);
+}

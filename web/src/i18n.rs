@@ -92,6 +92,14 @@ pub enum Text {
     TokenRefused,
     SignInPortal,
     SignInProxy,
+    Checking,
+    CheckingHint,
+    NotStarted,
+    NotStartedHint,
+    FailedNext,
+    RecentBackups,
+    NoRecent,
+    OpenInForm,
 }
 
 /// The text in a language.
@@ -268,6 +276,48 @@ pub fn t(lang: Lang, text: Text) -> &'static str {
         (Lang::Id, SignInProxy) => {
             "Anda belum masuk, atau sesi Anda berakhir: muat ulang halaman untuk masuk lagi."
         }
+        (Lang::En, Checking) => "Checking whether the backup started…",
+        (Lang::Id, Checking) => "Memeriksa apakah pencadangan sudah dimulai…",
+        (Lang::En, CheckingHint) => {
+            "The service's answer was lost on the way. The proxy is asking the service whether the backup started; do not send it again."
+        }
+        (Lang::Id, CheckingHint) => {
+            "Jawaban layanan hilang di jalan. Proxy sedang menanyakan kepada layanan apakah pencadangan sudah dimulai; jangan kirim lagi."
+        }
+        (Lang::En, NotStarted) => "The backup did not start",
+        (Lang::Id, NotStarted) => "Pencadangan tidak dimulai",
+        (Lang::En, NotStartedHint) => "Nothing was created: you can send it again.",
+        (Lang::Id, NotStartedHint) => "Tidak ada yang dibuat: Anda dapat mengirimnya lagi.",
+        (Lang::En, FailedNext) => {
+            "The service ended the job without a backup set. Fix what its reason names, then send again; the instance takes a new backup."
+        }
+        (Lang::Id, FailedNext) => {
+            "Layanan mengakhiri tugas tanpa set cadangan. Perbaiki penyebab yang disebutkan, lalu kirim lagi."
+        }
+        (Lang::En, RecentBackups) => "Recent backups",
+        (Lang::Id, RecentBackups) => "Cadangan terbaru",
+        (Lang::En, NoRecent) => "No backup has been sent through this proxy yet.",
+        (Lang::Id, NoRecent) => "Belum ada cadangan yang dikirim melalui proxy ini.",
+        (Lang::En, OpenInForm) => "Open in the form",
+        (Lang::Id, OpenInForm) => "Buka di formulir",
+    }
+}
+
+/// A submission's state (`sending`, `sent`, ...) in words.
+pub fn state_label(lang: Lang, state: &str) -> &'static str {
+    match (lang, state) {
+        (Lang::En, "sending") => "sending",
+        (Lang::Id, "sending") => "mengirim",
+        (Lang::En, "sent") => "started",
+        (Lang::Id, "sent") => "dimulai",
+        (Lang::En, "refused") => "refused",
+        (Lang::Id, "refused") => "ditolak",
+        (Lang::En, "unknown") => "checking whether it started",
+        (Lang::Id, "unknown") => "memeriksa apakah sudah dimulai",
+        (Lang::En, "not-started") => "did not start",
+        (Lang::Id, "not-started") => "tidak dimulai",
+        (Lang::En, _) => "unknown state",
+        (Lang::Id, _) => "status tidak dikenal",
     }
 }
 
@@ -373,13 +423,29 @@ pub fn advice(lang: Lang, code: &str) -> Option<(&'static str, &'static str)> {
             "Proxy tidak menerima permintaan dari alamat halaman ini.",
             "Buka konsol di alamat dari pengelolanya, atau minta mereka mengizinkan portal ini (--allow-origin, --public-url).",
         ),
-        (Lang::En, "Proxy.UpstreamTimeout") | (Lang::En, "Proxy.UpstreamUnreachable") => (
-            "The RDS endpoint did not answer.",
-            "Check the network, then send again: nothing was created twice.",
+        (Lang::En, "Proxy.UpstreamUnreachable") => (
+            "The RDS endpoint could not be reached: nothing was sent.",
+            "Check the network, then send again.",
         ),
-        (Lang::Id, "Proxy.UpstreamTimeout") | (Lang::Id, "Proxy.UpstreamUnreachable") => (
-            "Endpoint RDS tidak menjawab.",
+        (Lang::Id, "Proxy.UpstreamUnreachable") => (
+            "Endpoint RDS tidak dapat dihubungi: tidak ada yang dikirim.",
             "Periksa jaringan, lalu kirim lagi.",
+        ),
+        (Lang::En, "Proxy.OutcomeUnknown") => (
+            "The service's answer was lost: the backup may have started.",
+            "Wait: the proxy is finding out, and shows the job if there is one. Do not send again meanwhile.",
+        ),
+        (Lang::Id, "Proxy.OutcomeUnknown") => (
+            "Jawaban layanan hilang: pencadangan mungkin sudah dimulai.",
+            "Tunggu: proxy sedang memeriksa dan menampilkan tugasnya bila ada. Jangan kirim lagi.",
+        ),
+        (Lang::En, "Proxy.StoreUnavailable") => (
+            "The proxy cannot write its record of backups, so it sent nothing.",
+            "Ask the proxy's operator to check its database, then send again.",
+        ),
+        (Lang::Id, "Proxy.StoreUnavailable") => (
+            "Proxy tidak dapat menulis catatan cadangannya, jadi tidak mengirim apa pun.",
+            "Minta pengelola proxy memeriksa basis datanya, lalu kirim lagi.",
         ),
         (Lang::En, "SignatureDoesNotMatch") | (Lang::En, "InvalidAccessKeyId.NotFound") => (
             "The proxy's credentials were refused.",

@@ -9,6 +9,7 @@ pub mod browser;
 pub mod embed;
 pub mod fields;
 pub mod i18n;
+pub mod recent;
 pub mod state;
 
 /// Renders the console into `<body>`.
