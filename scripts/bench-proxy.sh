@@ -45,7 +45,7 @@ pids+=($!)
 emu=$(wait_for "$work/emu.out" "listening on ")
 
 ALIBABA_CLOUD_ACCESS_KEY_ID=benchid ALIBABA_CLOUD_ACCESS_KEY_SECRET=benchsecret HOME="$work" \
-  target/release/rds-backup-proxy --listen 127.0.0.1:0 --upstream "$emu" --audit-log "$work/audit.log" ${PROXY_ARGS:-} >"$work/proxy.out" 2>/dev/null &
+  target/release/rds-backup-proxy --listen 127.0.0.1:0 --upstream "$emu" --database memory --audit-log "$work/audit.log" ${PROXY_ARGS:-} >"$work/proxy.out" 2>/dev/null &
 pids+=($!)
 proxy=$(wait_for "$work/proxy.out" "console: ")
 proxy=${proxy%/}

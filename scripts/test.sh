@@ -13,10 +13,12 @@ rustup show active-toolchain >/dev/null 2>&1 || rustup toolchain install
 TOOLS_PATH=$(bash scripts/web-tools.sh --browser)
 export PATH="$TOOLS_PATH:$PATH"
 
-step "Debian tools the tests use (php -l, gofmt; skipped when present)"
+step "Debian tools the tests use (php -l, gofmt, PostgreSQL's server for a throwaway cluster; skipped when present)"
 missing=()
 command -v php >/dev/null || missing+=(php-cli)
 command -v gofmt >/dev/null || missing+=(golang-go)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+command -v chattr >/dev/null || missing+=(e2fsprogs)
 if [ ${#missing[@]} -gt 0 ]; then
   SUDO=; [ "$(id -u)" -eq 0 ] || SUDO=sudo
   $SUDO apt-get update -qq

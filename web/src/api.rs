@@ -407,4 +407,3 @@ async fn json(req: Result<Request, gloo::net::Error>) -> Result<Value, ApiError>
 fn enc(s: &str) -> String {
     String::from(js_sys::encode_uri_component(s))
 }
-

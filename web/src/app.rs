@@ -34,15 +34,19 @@ enum Job {
     Idle,
     Sending,
     /// The answer was lost: the proxy is finding out whether the backup started.
-    Checking { submission: String },
+    Checking {
+        submission: String,
+    },
     /// The job, as the proxy follows it.
     Started {
         submission: String,
         id: String,
-        row: Option<Submission>,
+        row: Option<Box<Submission>>,
     },
     /// Nothing was created (reconciliation found no job): it can be sent again.
-    NotStarted { message: String },
+    NotStarted {
+        message: String,
+    },
     Refused(ApiError),
 }
 
@@ -51,9 +55,9 @@ impl Job {
     fn pending(&self) -> Option<String> {
         match self {
             Job::Checking { submission } => Some(submission.clone()),
-            Job::Started { submission, row, .. } => {
-                (!row.as_ref().is_some_and(|r| r.r#final)).then(|| submission.clone())
-            }
+            Job::Started {
+                submission, row, ..
+            } => (!row.as_ref().is_some_and(|r| r.r#final)).then(|| submission.clone()),
             _ => None,
         }
     }
@@ -312,14 +316,17 @@ pub fn app(props: &AppProps) -> Html {
         use_effect_with(job.pending(), move |pending| {
             let interval = pending.clone().map(|submission| {
                 gloo::timers::callback::Interval::new(1000, move || {
-                    let (job, client, submission) = (job.clone(), client.clone(), submission.clone());
+                    let (job, client, submission) =
+                        (job.clone(), client.clone(), submission.clone());
                     wasm_bindgen_futures::spawn_local(async move {
-                        let Ok(row) = client.submission(&submission).await else { return };
+                        let Ok(row) = client.submission(&submission).await else {
+                            return;
+                        };
                         match (row.state.as_str(), row.backup_job_id.clone()) {
                             ("sent", id) => job.set(Job::Started {
                                 submission,
                                 id: id.unwrap_or_default(),
-                                row: Some(row),
+                                row: Some(Box::new(row)),
                             }),
                             ("not-started", _) => job.set(Job::NotStarted {
                                 message: row.message.unwrap_or_default(),
@@ -440,7 +447,10 @@ pub fn app(props: &AppProps) -> Html {
             let sent_count = sent_count.clone();
             wasm_bindgen_futures::spawn_local(async move {
                 match client.create_backup(body).await {
-                    Ok(Sent::Started { submission, job: id }) => {
+                    Ok(Sent::Started {
+                        submission,
+                        job: id,
+                    }) => {
                         options.emit(
                             "backup-submitted",
                             &serde_json::json!({ "BackupJobId": id, "SubmissionId": submission, "DBInstanceId": instance, "RegionId": region }),
@@ -448,7 +458,11 @@ pub fn app(props: &AppProps) -> Html {
                         if options.embedded() {
                             browser::remember_submission(&submission);
                         }
-                        job.set(Job::Started { submission, id, row: None });
+                        job.set(Job::Started {
+                            submission,
+                            id,
+                            row: None,
+                        });
                     }
                     Ok(Sent::Checking { submission }) => {
                         if options.embedded() {
@@ -847,7 +861,7 @@ fn job_view(l: Lang, job: &Job) -> Html {
                 .as_ref()
                 .and_then(|r| r.backup_status.clone())
                 .unwrap_or_else(|| "NoStart".to_owned());
-            let pct = row.as_ref().map_or(0, Submission::percent);
+            let pct = row.as_ref().map_or(0, |r| r.percent());
             let backup = row.as_ref().and_then(|r| r.backup_id.clone());
             let reason = row.as_ref().and_then(|r| r.reason.clone());
             html! {

@@ -37,11 +37,13 @@ pub fn form_of(row: &Submission, instances: &[Instance]) -> Option<Form> {
     {
         map.insert("BackupRetentionPeriod".into(), r.into());
     }
-    if let Some(i) = instances.iter().find(|i| i.id == row.instance) {
-        if let (Some(e), Some(s)) = (Engine::parse(&i.engine), StorageType::parse(&i.storage)) {
-            map.insert("Engine".into(), e.as_str().into());
-            map.insert("StorageType".into(), s.as_str().into());
-        }
+    let known = instances
+        .iter()
+        .find(|i| i.id == row.instance)
+        .and_then(|i| Some((Engine::parse(&i.engine)?, StorageType::parse(&i.storage)?)));
+    if let Some((e, s)) = known {
+        map.insert("Engine".into(), e.as_str().into());
+        map.insert("StorageType".into(), s.as_str().into());
     }
     Form::from_json(&input.to_string()).ok()
 }
@@ -76,9 +78,8 @@ pub fn recent(p: &RecentProps) -> Html {
         let busy = rows.iter().any(|r| !r.r#final);
         let tick = tick.clone();
         use_effect_with(busy, move |busy| {
-            let timer = busy.then(|| {
-                gloo::timers::callback::Interval::new(2000, move || tick.set(*tick + 1))
-            });
+            let timer = busy
+                .then(|| gloo::timers::callback::Interval::new(2000, move || tick.set(*tick + 1)));
             move || drop(timer)
         });
     }

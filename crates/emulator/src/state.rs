@@ -197,7 +197,11 @@ impl Jobs {
         fail_reason: Option<String>,
     ) -> u64 {
         if self.next_id == 0 {
-            self.next_id = 5_073_731;
+            // Ids grow with time, like the service's: an emulator started again (a demo
+            // restarted) never hands out an id it gave before.
+            self.next_id = u64::try_from(created_ms.max(1))
+                .unwrap_or(1)
+                .saturating_mul(1000);
         }
         let id = self.next_id;
         self.next_id += 1;

@@ -110,7 +110,8 @@ pub struct Args {
     /// without --data-dir: memory).
     #[arg(long, value_name = "URL")]
     pub database: Option<String>,
-    /// Where the SQLite record lives (rds-backup.db); created if missing.
+    /// Where the SQLite record lives (rds-backup.db); created if missing. Default:
+    /// $STATE_DIRECTORY (systemd), else ~/.local/state/rds-backup-proxy.
     #[arg(long, value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
     /// Seconds an unknown CreateBackup outcome is checked (DescribeBackupTasks,
@@ -299,14 +300,33 @@ fn site(args: &Args) -> Result<Site, String> {
     })
 }
 
+/// Where the record lives when no flag says: systemd's `$STATE_DIRECTORY`, else
+/// `~/.local/state/rds-backup-proxy`.
+fn default_data_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os("STATE_DIRECTORY").filter(|d| !d.is_empty()) {
+        // systemd may list several, separated by ':'; the first is ours.
+        let first = dir
+            .to_string_lossy()
+            .split(':')
+            .next()
+            .unwrap_or_default()
+            .to_owned();
+        return PathBuf::from(first);
+    }
+    match std::env::var_os("HOME").filter(|h| !h.is_empty()) {
+        Some(home) => PathBuf::from(home).join(".local/state/rds-backup-proxy"),
+        None => PathBuf::from("rds-backup-proxy-data"),
+    }
+}
+
 /// The record the flags name: `--database`, else SQLite in `--data-dir`, else (demo
-/// mode) memory, else SQLite in `./data`.
+/// mode) memory, else SQLite in the default data folder.
 async fn store(args: &Args, mode: Mode) -> Result<Store, String> {
     let url = match (&args.database, &args.data_dir, mode) {
         (Some(url), _, _) => url.clone(),
         (None, None, Mode::Demo) => "memory".to_owned(),
         (None, dir, _) => {
-            let dir = dir.clone().unwrap_or_else(|| PathBuf::from("data"));
+            let dir = dir.clone().unwrap_or_else(default_data_dir);
             std::fs::create_dir_all(&dir)
                 .map_err(|e| format!("cannot create --data-dir {}: {e}", dir.display()))?;
             format!("sqlite://{}", dir.join("rds-backup.db").display())

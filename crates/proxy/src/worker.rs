@@ -291,6 +291,10 @@ async fn follow(app: &App, row: &Submission) -> Result<(), ProxyError> {
         .await;
     let body = match answer {
         Ok(r) => r.json(),
+        // The service answers, but does not know the instance (any more).
+        Err(ProxyError::Upstream { status, .. }) if (400..500).contains(&status) => {
+            return not_reported(app, row, now).await;
+        }
         Err(e) => {
             app.store
                 .postpone(&row.id, &app.owner, next)
@@ -306,12 +310,38 @@ async fn follow(app: &App, row: &Submission) -> Result<(), ProxyError> {
                 .update_job(&row.id, &app.owner, &job, now, next)
                 .await
                 .map_err(store_err)?;
+            Ok(())
         }
-        None => app
-            .store
-            .postpone(&row.id, &app.owner, next)
-            .await
-            .map_err(store_err)?,
+        None => not_reported(app, row, now).await,
     }
-    Ok(())
+}
+
+/// How long a job may go unreported by the service before the proxy stops following it.
+const LOST_AFTER_MS: i64 = 10 * 60 * 1000;
+
+/// The service does not report the job: looked at again less often, and after
+/// [`LOST_AFTER_MS`] without news recorded as `Lost`.
+async fn not_reported(app: &App, row: &Submission, now: i64) -> Result<(), ProxyError> {
+    let store_err = |e: rds_backup_store::StoreError| ProxyError::StoreUnavailable(e.to_string());
+    if now - row.updated_ms > LOST_AFTER_MS {
+        let lost = JobUpdate {
+            status: "Lost".into(),
+            progress: row.job_progress,
+            backup_id: None,
+            reason: Some(format!(
+                "the service has not reported job {} for {} minutes",
+                row.backup_job_id.as_deref().unwrap_or("?"),
+                LOST_AFTER_MS / 60_000
+            )),
+        };
+        app.store
+            .update_job(&row.id, &app.owner, &lost, now, now)
+            .await
+            .map_err(store_err)?;
+        return Ok(());
+    }
+    app.store
+        .postpone(&row.id, &app.owner, now + 10_000)
+        .await
+        .map_err(store_err)
 }

@@ -91,8 +91,9 @@ impl State {
     }
 }
 
-/// Job statuses after which nothing changes.
-pub const FINAL_JOB_STATUSES: [&str; 2] = ["Finished", "Failed"];
+/// Job statuses after which nothing changes (`Lost`: the service stopped reporting the
+/// job; the proxy gave up following it).
+pub const FINAL_JOB_STATUSES: [&str; 3] = ["Finished", "Failed", "Lost"];
 
 /// A submission and what came of it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -429,7 +430,7 @@ impl Store {
         let candidates = sqlx::query(AssertSqlSafe(format!(
             "SELECT {COLUMNS} FROM submissions \
              WHERE (state = 'unknown' OR state = 'sending' \
-                    OR (state = 'sent' AND (job_status IS NULL OR (job_status <> 'Finished' AND job_status <> 'Failed')))) \
+                    OR (state = 'sent' AND (job_status IS NULL OR job_status NOT IN ('Finished', 'Failed', 'Lost')))) \
                AND next_check_ms <= $1 AND (lease_until_ms IS NULL OR lease_until_ms < $2 OR lease_owner = $3) \
              ORDER BY next_check_ms LIMIT $4"
         )))
