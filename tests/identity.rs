@@ -727,3 +727,67 @@ fn no_upstream_answer_of_any_shape_panics_a_handler() {
         r.body
     );
 }
+
+#[test]
+fn the_history_shows_a_caller_their_own_and_what_their_policy_lets_them_see() {
+    let (emu, _up, proxy) = policy_setup();
+    let mine = as_user(
+        &proxy,
+        "pat",
+        "payments",
+        "POST",
+        "/api/backups",
+        &backup("pgm-dev-1", "cn-hangzhou"),
+    );
+    assert_eq!(mine.status, 200, "{}", mine.body);
+    let pats = mine.json()["SubmissionId"].as_str().unwrap().to_owned();
+    emu.advance(JOB_MS);
+    let devs_answer = as_user(
+        &proxy,
+        "dev",
+        "",
+        "POST",
+        "/api/backups",
+        &backup("pgm-dev-1", "cn-hangzhou"),
+    );
+    assert_eq!(devs_answer.status, 200, "{}", devs_answer.body);
+    let devs = devs_answer.json()["SubmissionId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let seen = |user: &str, groups: &str| -> Vec<String> {
+        as_user(&proxy, user, groups, "GET", "/api/history", "").json()["Items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["SubmissionId"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    // dev may DescribeBackupTasks on pgm-dev-*: both; pat only their own; mallory nothing.
+    assert_eq!(seen("dev", ""), [devs.clone(), pats.clone()]);
+    assert_eq!(seen("pat", "payments"), [pats.clone()]);
+    assert!(seen("mallory", "").is_empty());
+    let one =
+        |user: &str, id: &str| as_user(&proxy, user, "", "GET", &format!("/api/history/{id}"), "");
+    assert_eq!(one("dev", &pats).status, 200);
+    assert_eq!(one("mallory", &pats).status, 404);
+    assert_eq!(one("pat", &devs).status, 404);
+    // Filters and paging.
+    let page = as_user(
+        &proxy,
+        "dev",
+        "",
+        "GET",
+        "/api/history?limit=1&caller=dev",
+        "",
+    )
+    .json();
+    assert_eq!(page["Items"][0]["SubmissionId"], devs.as_str());
+    let r = as_user(&proxy, "dev", "", "GET", "/api/history?state=done", "");
+    assert_eq!(
+        r.code().as_deref(),
+        Some("InvalidInput.Query"),
+        "{}",
+        r.body
+    );
+}
