@@ -765,7 +765,7 @@ fn the_history_shows_a_caller_their_own_and_what_their_policy_lets_them_see() {
     };
     // dev may DescribeBackupTasks on pgm-dev-*: both; pat only their own; mallory nothing.
     assert_eq!(seen("dev", ""), [devs.clone(), pats.clone()]);
-    assert_eq!(seen("pat", "payments"), [pats.clone()]);
+    assert_eq!(seen("pat", "payments"), std::slice::from_ref(&pats));
     assert!(seen("mallory", "").is_empty());
     let one =
         |user: &str, id: &str| as_user(&proxy, user, "", "GET", &format!("/api/history/{id}"), "");

@@ -280,3 +280,37 @@ fn sdk_clients_see_rule_and_precondition_errors() {
     );
     assert_eq!(listed["body"]["TotalRecordCount"], 11);
 }
+
+#[test]
+fn the_sdks_signing_with_acs3_hmac_sm3_are_verified() {
+    let emu = Emulator::start();
+    backup_and_follow(
+        &emu,
+        Client::Python,
+        &["--signature-algorithm", "sm3"],
+        "pgm-demo-pg-local",
+        &[("BackupMethod", "Physical")],
+    );
+    backup_and_follow(
+        &emu,
+        Client::Node,
+        &["--signature-algorithm", "sm3"],
+        "rm-demo-mssql-local",
+        &[
+            ("BackupMethod", "Physical"),
+            ("BackupType", "FullBackup"),
+            ("BackupStrategy", "instance"),
+        ],
+    );
+    // A wrong secret is still a wrong secret with SM3.
+    let bad = run_client(
+        Client::Python,
+        &emu.host(),
+        TEST_KEY_ID,
+        "not-the-secret",
+        &["--signature-algorithm", "sm3"],
+        "DescribeDatabases",
+        &[("DBInstanceId", "rm-demo-mysql-local")],
+    );
+    expect_error(&bad, "SignatureDoesNotMatch");
+}

@@ -3,6 +3,7 @@
 //! and runners for the official SDK client scripts in `tests/sdk/`.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
+pub mod netns;
 pub mod pg;
 pub mod process;
 
@@ -43,6 +44,11 @@ pub struct ServerThread {
 
 impl ServerThread {
     pub fn spawn(router: axum::Router) -> ServerThread {
+        ServerThread::spawn_on("127.0.0.1:0".parse().unwrap(), router)
+    }
+
+    /// Serves `router` on `addr` (a port of 0 picks one).
+    pub fn spawn_on(addr: SocketAddr, router: axum::Router) -> ServerThread {
         let (tx_addr, rx_addr) = std::sync::mpsc::channel();
         let (tx_stop, rx_stop) = tokio::sync::oneshot::channel::<()>();
         let thread = std::thread::spawn(move || {
@@ -52,7 +58,7 @@ impl ServerThread {
                 .build()
                 .unwrap();
             rt.block_on(async move {
-                let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+                let listener = tokio::net::TcpListener::bind(addr).await.unwrap();
                 tx_addr.send(listener.local_addr().unwrap()).unwrap();
                 axum::serve(listener, router)
                     .with_graceful_shutdown(async {
@@ -103,6 +109,21 @@ impl Emulator {
         Emulator::serve(fleet, std::sync::Arc::new(clock.clone()), JOB_MS, 0, clock)
     }
 
+    /// A manual clock and an STS whose keys live at most `max_sts_secs`.
+    pub fn start_sts(max_sts_secs: i64) -> Emulator {
+        let clock = ManualClock::default();
+        let mut sts = rds_backup_emulator::sts::Sts::default();
+        sts.max_duration_secs = Some(max_sts_secs);
+        Emulator::serve_with(
+            Fleet::demo(),
+            std::sync::Arc::new(clock.clone()),
+            JOB_MS,
+            0,
+            clock,
+            sts,
+        )
+    }
+
     /// On the machine's clock: jobs run in real time, `job_ms` each; finished sets show
     /// in DescribeBackups after `lag_ms`. (`advance` does nothing.)
     pub fn start_live(fleet: Fleet, job_ms: i64, lag_ms: i64) -> Emulator {
@@ -122,6 +143,24 @@ impl Emulator {
         lag_ms: i64,
         clock: ManualClock,
     ) -> Emulator {
+        Emulator::serve_with(
+            fleet,
+            time,
+            job_ms,
+            lag_ms,
+            clock,
+            rds_backup_emulator::sts::Sts::default(),
+        )
+    }
+
+    fn serve_with(
+        fleet: Fleet,
+        time: std::sync::Arc<dyn rds_backup_emulator::Clock>,
+        job_ms: i64,
+        lag_ms: i64,
+        clock: ManualClock,
+        sts: rds_backup_emulator::sts::Sts,
+    ) -> Emulator {
         let config = Config {
             fleet,
             keys: test_keys(),
@@ -129,6 +168,7 @@ impl Emulator {
             job_ms,
             check_replay: true,
             backup_list_lag_ms: lag_ms,
+            sts,
         };
         let state = config.into_state();
         let server = ServerThread::spawn(rds_backup_emulator::server::router(state.clone()));
@@ -640,6 +680,9 @@ pub struct ProxySetup {
     pub dist: Option<PathBuf>,
     /// The store's URL (`memory` unless a test says otherwise).
     pub database: String,
+    /// Sign with the credential chain's credentials, found in this environment and kept
+    /// fresh, instead of `credentials`.
+    pub chain_env: Option<Vec<(String, String)>>,
     /// Anything else.
     pub tweak: Option<Tweak>,
 }
@@ -655,6 +698,7 @@ impl ProxySetup {
             allow_origins: Vec::new(),
             dist: None,
             database: "memory".into(),
+            chain_env: None,
             tweak: None,
         }
     }
@@ -723,12 +767,36 @@ impl Proxy {
         let (server, app) = ServerThread::spawn_proxy(move || {
             Box::pin(async move {
                 let client = http_client(setup.timeout, SystemProxy::Ignore).unwrap();
-                let upstream = Upstream::new(
-                    Target::Fixed(setup.upstream),
-                    setup.credentials,
-                    client,
-                    setup.timeout,
-                );
+                let upstream = match setup.chain_env {
+                    None => Upstream::new(
+                        Target::Fixed(setup.upstream),
+                        setup.credentials,
+                        client,
+                        setup.timeout,
+                    ),
+                    Some(env) => {
+                        use rds_backup_credentials as creds;
+                        let env = creds::Env::from_pairs(
+                            env.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+                        );
+                        let http = creds::http_client().unwrap();
+                        let (provider, fetched) =
+                            creds::resolve(&env, &creds::Options::default(), &http)
+                                .await
+                                .unwrap();
+                        let live = creds::Live::new(provider, http, fetched);
+                        let (_keep, stop) = tokio::sync::watch::channel(false);
+                        // Never stopped: it ends with the runtime.
+                        std::mem::forget(_keep);
+                        tokio::spawn(live.clone().run(stop));
+                        Upstream::with_live(
+                            Target::Fixed(setup.upstream),
+                            live,
+                            client,
+                            setup.timeout,
+                        )
+                    }
+                };
                 let store = rds_backup_store::Store::open(&setup.database)
                     .await
                     .unwrap();
@@ -919,5 +987,63 @@ impl Drop for Issuer {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+/// The emulator's ECS metadata service on a port of 127.0.0.1, which a test can stop and
+/// start again on the same port.
+pub struct MetadataServer {
+    pub addr: SocketAddr,
+    pub meta: std::sync::Arc<rds_backup_emulator::metadata::Metadata>,
+    state: std::sync::Arc<rds_backup_emulator::State>,
+    server: Option<ServerThread>,
+}
+
+impl MetadataServer {
+    pub fn start(
+        state: std::sync::Arc<rds_backup_emulator::State>,
+        meta: rds_backup_emulator::metadata::Metadata,
+    ) -> MetadataServer {
+        let meta = std::sync::Arc::new(meta);
+        let server = ServerThread::spawn(rds_backup_emulator::metadata::router(
+            state.clone(),
+            meta.clone(),
+        ));
+        MetadataServer {
+            addr: server.addr,
+            meta,
+            state,
+            server: Some(server),
+        }
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Stops answering (the port is closed).
+    pub fn stop(&mut self) {
+        self.server.take();
+    }
+
+    /// Answers again, on the same port.
+    pub fn resume(&mut self) {
+        if self.server.is_none() {
+            self.server = Some(ServerThread::spawn_on(
+                self.addr,
+                rds_backup_emulator::metadata::router(self.state.clone(), self.meta.clone()),
+            ));
+        }
+    }
+
+    /// The service's counts (`credential_requests`, `max_in_flight`, `issued`).
+    pub fn stats(&self) -> (u64, i64, u64) {
+        use std::sync::atomic::Ordering;
+        let s = &self.meta.stats;
+        (
+            s.credential_requests.load(Ordering::Relaxed),
+            s.max_in_flight.load(Ordering::Relaxed),
+            s.issued.load(Ordering::Relaxed),
+        )
     }
 }

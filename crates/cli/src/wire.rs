@@ -51,9 +51,54 @@ pub struct WireArgs {
 pub struct SignArgs {
     #[command(flatten)]
     wire: WireArgs,
-    /// A profile of ~/.aliyun/config.json (modes AK and StsToken) instead of the environment.
+    #[command(flatten)]
+    creds: CredentialArgs,
+}
+
+/// Where credentials come from (the provider chain, unless narrowed).
+#[derive(Args)]
+pub struct CredentialArgs {
+    /// A profile of ~/.aliyun/config.json (any mode the aliyun CLI writes) instead of the chain.
     #[arg(long)]
-    profile: Option<String>,
+    pub profile: Option<String>,
+    /// Only this provider of the chain: env, oidc, cli-profile, profile, ecs-ram-role,
+    /// credentials-uri.
+    #[arg(long, value_name = "NAME")]
+    pub credentials_provider: Option<String>,
+}
+
+impl CredentialArgs {
+    /// Runs the provider chain.
+    pub fn resolve(&self) -> Result<(credentials::Provider, credentials::Fetched), String> {
+        let env = credentials::Env::from_process();
+        for w in credentials::warnings(&env) {
+            eprintln!("rds-backup: warning: {w}");
+        }
+        let options = credentials::Options {
+            only: self
+                .credentials_provider
+                .as_deref()
+                .map(credentials::Kind::parse)
+                .transpose()
+                .map_err(|e| e.to_string())?,
+            profile: self.profile.clone(),
+        };
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| format!("cannot start: {e}"))?;
+        runtime.block_on(async {
+            let http = credentials::http_client().map_err(|e| e.to_string())?;
+            credentials::resolve(&env, &options, &http)
+                .await
+                .map_err(|e| e.to_string())
+        })
+    }
+
+    /// The region of the CLI profile in use, if it names one.
+    pub fn profile_region(&self) -> Option<String> {
+        credentials::profile_region(&credentials::Env::from_process(), self.profile.as_deref())
+    }
 }
 
 pub fn bad(field: &str, code: &str, message: impl Into<String>) -> Outcome {
@@ -221,22 +266,34 @@ pub fn sign(args: &SignArgs, stdin: &Result<String, String>) -> Outcome {
         Ok(r) => r,
         Err(outcome) => return outcome,
     };
-    let home = std::env::var_os("HOME").map(std::path::PathBuf::from);
-    let config = credentials::default_config_path(home);
-    let loaded = match credentials::load(
-        args.profile.as_deref(),
-        |k| std::env::var(k).ok(),
-        config.as_deref(),
-    ) {
+    let (_, fetched) = match args.creds.resolve() {
         Ok(l) => l,
-        Err(e) => return bad("credentials", "InvalidInput.Credentials", e.to_string()),
+        Err(e) => return bad("credentials", "InvalidInput.Credentials", e),
     };
-    match build_call(&args.wire, &input, &request, loaded.region.clone()) {
+    match build_call(&args.wire, &input, &request, args.creds.profile_region()) {
         Ok(call) => render(
-            &sign::sign(&call, &loaded.credentials, version(&args.wire)),
+            &sign::sign(&call, &fetched.credentials, version(&args.wire)),
             args.wire.format,
         ),
         Err(outcome) => outcome,
+    }
+}
+
+/// `whoami`: which provider the chain picks, the first 4 characters of its key id, and
+/// when the key expires; never a secret.
+pub fn whoami(args: &CredentialArgs) -> Outcome {
+    match args.resolve() {
+        Ok((provider, fetched)) => Outcome::of(
+            &serde_json::json!({
+                "provider": provider.name,
+                "kind": provider.kind.as_str(),
+                "keyId": format!("{}…", credentials::key_prefix(&fetched.credentials.access_key_id)),
+                "temporary": fetched.credentials.security_token.is_some(),
+                "expires": fetched.expires.map(|e| UtcTime::from_unix(e).to_string()),
+            }),
+            0,
+        ),
+        Err(e) => bad("credentials", "InvalidInput.Credentials", e),
     }
 }
 

@@ -202,7 +202,47 @@ pub fn verify(req: &Received, keys: impl Fn(&str) -> KeyStatus) -> Result<Verifi
     }
 }
 
+/// The V3 algorithms verified: HMAC over SHA-256, or over SM3 (which the official SDKs
+/// send when `signatureAlgorithm` is `ACS3-HMAC-SM3`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Algorithm {
+    Sha256,
+    Sm3,
+}
+
+/// `ACS3-HMAC-SM3`.
+pub const V3_SM3_ALGORITHM: &str = "ACS3-HMAC-SM3";
+
+impl Algorithm {
+    fn name(self) -> &'static str {
+        match self {
+            Algorithm::Sha256 => V3_ALGORITHM,
+            Algorithm::Sm3 => V3_SM3_ALGORITHM,
+        }
+    }
+
+    fn hash_hex(self, data: &[u8]) -> String {
+        use sha2::Digest;
+        match self {
+            Algorithm::Sha256 => sha256_hex(data),
+            Algorithm::Sm3 => crate::sign::hex_lower(&sm3::Sm3::digest(data)),
+        }
+    }
+
+    fn verify(self, secret: &Secret, message: &[u8], claimed: &[u8]) -> bool {
+        match self {
+            Algorithm::Sha256 => v3::mac(secret)
+                .chain_update(message)
+                .verify_slice(claimed)
+                .is_ok(),
+            Algorithm::Sm3 => hmac::Hmac::<sm3::Sm3>::new_from_slice(secret.expose().as_bytes())
+                .is_ok_and(|m| m.chain_update(message).verify_slice(claimed).is_ok()),
+        }
+    }
+}
+
 struct Authorization<'a> {
+    algorithm: Algorithm,
     credential: &'a str,
     signed_headers: Vec<String>,
     signature: &'a str,
@@ -214,11 +254,15 @@ fn parse_authorization(auth: &str) -> Result<Authorization<'_>, VerifyError> {
         .trim()
         .split_once(' ')
         .ok_or_else(|| incomplete("the Authorization header has no algorithm"))?;
-    if algorithm != V3_ALGORITHM {
-        return Err(incomplete(&format!(
-            "algorithm '{algorithm}' is not supported, use {V3_ALGORITHM}"
-        )));
-    }
+    let algorithm = match algorithm {
+        V3_ALGORITHM => Algorithm::Sha256,
+        V3_SM3_ALGORITHM => Algorithm::Sm3,
+        other => {
+            return Err(incomplete(&format!(
+                "algorithm '{other}' is not supported, use {V3_ALGORITHM} or {V3_SM3_ALGORITHM}"
+            )));
+        }
+    };
     let (mut credential, mut signed, mut signature) = (None, None, None);
     for part in rest.split(',') {
         match part.trim().split_once('=') {
@@ -249,6 +293,7 @@ fn parse_authorization(auth: &str) -> Result<Authorization<'_>, VerifyError> {
     signed_headers.sort();
     signed_headers.dedup();
     Ok(Authorization {
+        algorithm,
         credential,
         signed_headers,
         signature,
@@ -269,6 +314,20 @@ fn verify_v3(
     let time = parse_time(date.trim())?;
     let (query, body) = all_params(req)?;
 
+    // As the gateway requires: `host` and every `x-acs-*` header sent are signed.
+    for name in std::iter::once("host").chain(
+        req.headers
+            .iter()
+            .map(|(k, _)| k.as_str())
+            .filter(|k| k.len() > 6 && k[..6].eq_ignore_ascii_case("x-acs-")),
+    ) {
+        let name = name.to_ascii_lowercase();
+        if !auth.signed_headers.contains(&name) {
+            return Err(VerifyError::IncompleteSignature(format!(
+                "header '{name}' is not in SignedHeaders: host and every x-acs-* header must be signed"
+            )));
+        }
+    }
     let mut headers = Vec::with_capacity(auth.signed_headers.len());
     for name in &auth.signed_headers {
         let value = header_joined(req, name).ok_or_else(|| {
@@ -278,7 +337,7 @@ fn verify_v3(
         })?;
         headers.push((name.clone(), value));
     }
-    let payload_hash = sha256_hex(req.body);
+    let payload_hash = auth.algorithm.hash_hex(req.body);
     let canonical_q = canonical_query(query.iter().map(|(k, v)| (k.as_str(), v.as_str())));
     let (canonical, _) = v3::canonical_request(
         &req.method.to_ascii_uppercase(),
@@ -287,15 +346,20 @@ fn verify_v3(
         &headers,
         &payload_hash,
     );
-    let string_to_sign = v3::string_to_sign(&canonical);
+    let string_to_sign = match auth.algorithm {
+        Algorithm::Sha256 => v3::string_to_sign(&canonical),
+        other => format!("{}\n{}", other.name(), other.hash_hex(canonical.as_bytes())),
+    };
 
     let secret = lookup(keys(auth.credential), auth.credential)?;
     let mismatch = || VerifyError::SignatureDoesNotMatch(string_to_sign.clone());
     let claimed = hex::decode(auth.signature).map_err(|_| mismatch())?;
-    v3::mac(&secret)
-        .chain_update(string_to_sign.as_bytes())
-        .verify_slice(&claimed)
-        .map_err(|_| mismatch())?;
+    if !auth
+        .algorithm
+        .verify(&secret, string_to_sign.as_bytes(), &claimed)
+    {
+        return Err(mismatch());
+    }
     if header(req, "x-acs-content-sha256")
         .is_some_and(|h| !h.trim().eq_ignore_ascii_case(&payload_hash))
     {

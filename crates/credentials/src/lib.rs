@@ -1,12 +1,36 @@
-//! Where the CLI and the proxy get credentials: the standard environment
-//! variables, or a profile of the aliyun CLI's `~/.aliyun/config.json` (modes
-//! `AK` and `StsToken`). Secrets go straight into core's `Secret`, which never
-//! prints; no error message here contains one.
+//! Where the proxy and the CLI get Alibaba Cloud credentials: the provider chain in the
+//! official order (as `credentials-go` and Python `alibabacloud_credentials` have it),
+//! the first provider that yields credentials wins:
+//!
+//! 1. the environment (`ALIBABA_CLOUD_ACCESS_KEY_ID`, `_SECRET`, `ALIBABA_CLOUD_SECURITY_TOKEN`);
+//! 2. OIDC (RRSA): `ALIBABA_CLOUD_ROLE_ARN`, `ALIBABA_CLOUD_OIDC_PROVIDER_ARN`,
+//!    `ALIBABA_CLOUD_OIDC_TOKEN_FILE` through STS `AssumeRoleWithOIDC`;
+//! 3. the aliyun CLI's `~/.aliyun/config.json` (every mode the CLI writes);
+//! 4. the INI file `~/.alibabacloud/credentials`;
+//! 5. the ECS instance metadata service (IMDSv2, then v1), only on an ECS instance or when
+//!    asked for;
+//! 6. `ALIBABA_CLOUD_CREDENTIALS_URI`.
+//!
+//! Short-lived credentials are kept fresh by [`Live`]: refreshed in the background when
+//! 180 s or less remain, one refresh at a time, the current key used until the new one is
+//! in place. Secrets live in core's `Secret` (never printed, zeroized); no error message
+//! here contains one.
 #![forbid(unsafe_code)]
 
+mod ecs;
+mod external;
+mod ini;
+mod live;
+mod profile;
+mod sts;
+
+pub use live::{Live, LiveStatus};
+pub use sts::StsEndpoint;
+
 use rds_backup_core::Credentials;
-use serde::Deserialize;
-use std::path::{Path, PathBuf};
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::time::Duration;
 
 /// `ALIBABA_CLOUD_ACCESS_KEY_ID`.
 pub const ENV_KEY_ID: &str = "ALIBABA_CLOUD_ACCESS_KEY_ID";
@@ -19,316 +43,534 @@ pub const ENV_PROFILE: &str = "ALIBABA_CLOUD_PROFILE";
 /// `ALIBABA_CLOUD_REGION_ID`.
 pub const ENV_REGION: &str = "ALIBABA_CLOUD_REGION_ID";
 
-/// Why no credentials could be loaded.
-#[derive(Debug, thiserror::Error)]
+/// Why no credentials came (no message holds a secret).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum Error {
-    /// One of the key id and the secret is set, not both.
-    #[error("{ENV_KEY_ID} and {ENV_SECRET} must be set together (only {0} is set)")]
-    HalfSet(&'static str),
-    /// Nothing configured.
-    #[error(
-        "no credentials: set {ENV_KEY_ID} and {ENV_SECRET} (and {ENV_TOKEN} for STS), or name a profile of ~/.aliyun/config.json with --profile"
-    )]
-    NotConfigured,
-    /// The config file could not be read.
-    #[error("cannot read {path}: {source}")]
-    Read {
-        /// The file.
-        path: PathBuf,
-        /// Why.
-        source: std::io::Error,
-    },
-    /// A profile was named but there is no config file.
-    #[error("profile '{name}' was asked for, but {path} does not exist")]
-    NoConfigFile {
-        /// The profile.
-        name: String,
-        /// Where the file was looked for.
-        path: PathBuf,
-    },
-    /// The config file is not what the aliyun CLI writes.
-    #[error("{path} is not an aliyun CLI config file: {message}")]
-    Parse {
-        /// The file.
-        path: PathBuf,
-        /// What is wrong (serde's message; it never quotes values).
+    /// Nothing in the chain yielded credentials; what each provider said.
+    #[error("no credentials: {}", .0.join("; "))]
+    NotConfigured(Vec<String>),
+    /// A provider is configured but unusable (a file, a field, an answer).
+    #[error("{provider}: {message}")]
+    Provider {
+        /// The provider.
+        provider: String,
+        /// What went wrong.
         message: String,
     },
-    /// No profile of that name.
-    #[error("profile '{name}' is not in {path} (profiles: {known})")]
-    NoProfile {
-        /// The name asked for.
-        name: String,
-        /// The file.
-        path: PathBuf,
-        /// The names that are there.
-        known: String,
-    },
-    /// A mode this tool does not read (e.g. RamRoleArn, EcsRamRole).
-    #[error("profile '{name}' uses mode '{mode}'; only AK and StsToken profiles are supported")]
-    UnsupportedMode {
-        /// The profile.
-        name: String,
-        /// Its mode.
-        mode: String,
-    },
-    /// A field the mode needs is empty.
-    #[error("profile '{name}' (mode {mode}) has no {field}")]
-    Incomplete {
-        /// The profile.
-        name: String,
-        /// Its mode.
-        mode: String,
-        /// The missing field.
-        field: &'static str,
+    /// `--credentials-provider` names no provider.
+    #[error(
+        "'{0}' is not a credentials provider (env, oidc, cli-profile, profile, ecs-ram-role, credentials-uri)"
+    )]
+    UnknownProvider(String),
+    /// The key expired and no new one could be had.
+    #[error(
+        "the credentials from {provider} expired at {expired} and could not be refreshed: {why}"
+    )]
+    Expired {
+        /// The provider.
+        provider: String,
+        /// When (UTC).
+        expired: String,
+        /// The last refresh's error.
+        why: String,
     },
 }
 
-/// Credentials and where they came from.
-#[derive(Debug)]
-pub struct Loaded {
-    /// The credentials.
-    pub credentials: Credentials,
-    /// `"environment"` or `"profile NAME"`, for messages.
-    pub source: String,
-    /// The profile's region, if it has one.
-    pub region: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct ConfigFile {
-    #[serde(default)]
-    current: String,
-    #[serde(default)]
-    profiles: Vec<Profile>,
-}
-
-#[derive(Deserialize)]
-struct Profile {
-    name: String,
-    #[serde(default)]
-    mode: String,
-    #[serde(default)]
-    access_key_id: String,
-    #[serde(default)]
-    access_key_secret: String,
-    #[serde(default)]
-    sts_token: String,
-    #[serde(default)]
-    region_id: String,
-}
-
-/// Reads credentials from environment variables (through `get`, so tests need not touch the process env).
-pub fn from_env(get: impl Fn(&str) -> Option<String>) -> Result<Option<Loaded>, Error> {
-    let nonempty = |k: &str| get(k).filter(|v| !v.is_empty());
-    match (nonempty(ENV_KEY_ID), nonempty(ENV_SECRET)) {
-        (Some(id), Some(secret)) => {
-            let mut credentials = Credentials::new(id, secret);
-            if let Some(t) = nonempty(ENV_TOKEN) {
-                credentials = credentials.with_token(t);
-            }
-            Ok(Some(Loaded {
-                credentials,
-                source: "environment".into(),
-                region: nonempty(ENV_REGION),
-            }))
-        }
-        (Some(_), None) => Err(Error::HalfSet(ENV_KEY_ID)),
-        (None, Some(_)) => Err(Error::HalfSet(ENV_SECRET)),
-        (None, None) => Ok(None),
+fn fail(provider: &str, message: impl Into<String>) -> Error {
+    Error::Provider {
+        provider: provider.to_owned(),
+        message: message.into(),
     }
 }
 
-/// The aliyun CLI's config file: `$HOME/.aliyun/config.json`.
-pub fn default_config_path(home: Option<PathBuf>) -> Option<PathBuf> {
-    home.map(|h| h.join(".aliyun").join("config.json"))
+/// The environment the chain reads (a snapshot, so tests need not touch the process's).
+#[derive(Clone, Debug, Default)]
+pub struct Env {
+    vars: HashMap<String, String>,
+    /// The home folder (`~`).
+    pub home: Option<PathBuf>,
+    /// Where the DMI product name is read (`/sys/class/dmi/id/product_name`).
+    pub dmi_product_name: PathBuf,
 }
 
-/// Reads one profile (`name`, or the file's `current` one) from a config file.
-pub fn from_profile(path: &Path, name: Option<&str>) -> Result<Loaded, Error> {
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
-        path: path.to_owned(),
-        source,
-    })?;
-    let file: ConfigFile = serde_json::from_str(&text).map_err(|e| Error::Parse {
-        path: path.to_owned(),
-        // Line and column only: serde_json's messages can quote the offending value.
-        message: format!("invalid JSON at line {} column {}", e.line(), e.column()),
-    })?;
-    let wanted = name.unwrap_or(&file.current);
-    let Some(p) = file.profiles.iter().find(|p| p.name == wanted) else {
-        return Err(Error::NoProfile {
-            name: wanted.to_owned(),
-            path: path.to_owned(),
-            known: file
-                .profiles
-                .iter()
-                .map(|p| p.name.as_str())
-                .collect::<Vec<_>>()
-                .join(", "),
-        });
-    };
-    let need = |field: &'static str, v: &str| {
-        if v.is_empty() {
-            Err(Error::Incomplete {
-                name: p.name.clone(),
-                mode: p.mode.clone(),
-                field,
+impl Env {
+    /// The process's environment.
+    pub fn from_process() -> Env {
+        Env {
+            vars: std::env::vars().collect(),
+            home: std::env::var_os("HOME").map(PathBuf::from),
+            dmi_product_name: PathBuf::from("/sys/class/dmi/id/product_name"),
+        }
+    }
+
+    /// Variables given by a test; no home, no DMI.
+    pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Env {
+        Env {
+            vars: pairs
+                .into_iter()
+                .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                .collect(),
+            home: None,
+            dmi_product_name: PathBuf::from("/nonexistent/dmi/product_name"),
+        }
+    }
+
+    /// A variable, if set and not empty.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.vars
+            .get(name)
+            .map(String::as_str)
+            .filter(|v| !v.is_empty())
+    }
+
+    /// A variable meaning true (`true`, any case).
+    pub fn flag(&self, name: &str) -> bool {
+        self.get(name)
+            .is_some_and(|v| v.eq_ignore_ascii_case("true"))
+    }
+
+    /// `~/<rest>`, or `rest` when there is no home.
+    fn home_path(&self, rest: &str) -> PathBuf {
+        match &self.home {
+            Some(h) => h.join(rest),
+            None => PathBuf::from(rest),
+        }
+    }
+}
+
+/// Where a provider's credentials come from, for messages and `whoami`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// The environment variables.
+    Environment,
+    /// OIDC (RRSA) through AssumeRoleWithOIDC.
+    Oidc,
+    /// A profile of the aliyun CLI's config.json.
+    CliProfile,
+    /// A section of the INI credentials file.
+    Profile,
+    /// The ECS instance metadata service.
+    EcsRamRole,
+    /// `ALIBABA_CLOUD_CREDENTIALS_URI`.
+    CredentialsUri,
+}
+
+impl Kind {
+    /// The name `--credentials-provider` takes.
+    pub const fn as_str(&self) -> &'static str {
+        match self {
+            Kind::Environment => "env",
+            Kind::Oidc => "oidc",
+            Kind::CliProfile => "cli-profile",
+            Kind::Profile => "profile",
+            Kind::EcsRamRole => "ecs-ram-role",
+            Kind::CredentialsUri => "credentials-uri",
+        }
+    }
+
+    /// Reads a name.
+    pub fn parse(s: &str) -> Result<Kind, Error> {
+        [
+            Kind::Environment,
+            Kind::Oidc,
+            Kind::CliProfile,
+            Kind::Profile,
+            Kind::EcsRamRole,
+            Kind::CredentialsUri,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == s)
+        .ok_or_else(|| Error::UnknownProvider(s.to_owned()))
+    }
+}
+
+/// How a provider gets credentials.
+#[derive(Clone, Debug)]
+pub enum Source {
+    /// Given once (environment, `AK`/`StsToken` profiles, INI `access_key`).
+    Static(Credentials),
+    /// STS `AssumeRole`, signed with the credentials of `with`.
+    AssumeRole {
+        /// Whose credentials sign the call.
+        with: Box<Source>,
+        /// The role.
+        role_arn: String,
+        /// `RoleSessionName`.
+        session: String,
+        /// `DurationSeconds`.
+        duration_secs: u32,
+        /// An inline policy.
+        policy: Option<String>,
+        /// `ExternalId`.
+        external_id: Option<String>,
+        /// Where STS is.
+        sts: StsEndpoint,
+    },
+    /// STS `AssumeRoleWithOIDC`, the token read from a file at every refresh.
+    Oidc {
+        /// The role.
+        role_arn: String,
+        /// The OIDC provider.
+        provider_arn: String,
+        /// The token file.
+        token_file: PathBuf,
+        /// `RoleSessionName`.
+        session: String,
+        /// `DurationSeconds`.
+        duration_secs: u32,
+        /// An inline policy.
+        policy: Option<String>,
+        /// Where STS is.
+        sts: StsEndpoint,
+    },
+    /// The ECS metadata service.
+    Ecs(ecs::Metadata),
+    /// A URL that answers credentials as JSON.
+    Uri(String),
+    /// A command that prints credentials as JSON.
+    External(String),
+}
+
+/// Credentials and, when they are temporary, when they expire.
+#[derive(Clone, Debug)]
+pub struct Fetched {
+    /// The credentials.
+    pub credentials: Credentials,
+    /// Expiry (seconds since the epoch), for temporary credentials.
+    pub expires: Option<i64>,
+}
+
+/// A provider of the chain, ready to fetch.
+#[derive(Clone, Debug)]
+pub struct Provider {
+    /// Which step of the chain.
+    pub kind: Kind,
+    /// A longer name: `cli-profile default/RamRoleArn`, for messages.
+    pub name: String,
+    /// How it fetches.
+    pub source: Source,
+}
+
+/// Options of the chain.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// Only this provider (`--credentials-provider`).
+    pub only: Option<Kind>,
+    /// A CLI profile named on the command line (`--profile`): that one, or an error.
+    pub profile: Option<String>,
+}
+
+/// Seconds since the epoch.
+pub fn now_secs() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+}
+
+/// The HTTP client the providers use: rustls, no redirects, no system proxy, short timeouts.
+pub fn http_client() -> Result<reqwest::Client, Error> {
+    reqwest::Client::builder()
+        .connect_timeout(Duration::from_secs(5))
+        .timeout(Duration::from_secs(10))
+        .redirect(reqwest::redirect::Policy::none())
+        .no_proxy()
+        .user_agent(concat!(
+            "rds-backup-credentials/",
+            env!("CARGO_PKG_VERSION")
+        ))
+        .build()
+        .map_err(|e| fail("http", format!("cannot build the HTTP client: {e}")))
+}
+
+/// One step of the chain: the provider, if configured.
+type Step<'a> = dyn Fn() -> Option<Result<Provider, Error>> + 'a;
+
+/// The providers that are configured, in the chain's order (each an error if configured
+/// but unusable). Reading files happens here; fetching from the network in [`resolve`].
+pub fn providers(env: &Env, options: &Options) -> Vec<Result<Provider, Error>> {
+    let uri = || {
+        env.get("ALIBABA_CLOUD_CREDENTIALS_URI").map(|uri| {
+            Ok(Provider {
+                kind: Kind::CredentialsUri,
+                name: "credentials-uri".into(),
+                source: Source::Uri(uri.to_owned()),
             })
-        } else {
-            Ok(())
-        }
+        })
     };
-    let mode = if p.mode.is_empty() {
-        "AK"
-    } else {
-        p.mode.as_str()
-    };
-    need("access_key_id", &p.access_key_id)?;
-    need("access_key_secret", &p.access_key_secret)?;
-    let credentials = Credentials::new(p.access_key_id.clone(), p.access_key_secret.clone());
-    let credentials = match mode {
-        "AK" => credentials,
-        "StsToken" => {
-            need("sts_token", &p.sts_token)?;
-            credentials.with_token(p.sts_token.clone())
+    // The chain, in order; with a profile named on the command line, only that profile.
+    let named = options.profile.is_some();
+    let steps: [(Kind, bool, &Step); 6] = [
+        (Kind::Environment, !named, &|| environment(env)),
+        (Kind::Oidc, !named, &|| oidc_from_env(env).map(Ok)),
+        (Kind::CliProfile, true, &|| {
+            profile::cli_profile(env, options.profile.as_deref())
+        }),
+        (Kind::Profile, !named, &|| ini::profile(env)),
+        (Kind::EcsRamRole, !named, &|| ecs::provider(env).map(Ok)),
+        (Kind::CredentialsUri, !named, &uri),
+    ];
+    steps
+        .iter()
+        .filter(|(kind, applies, _)| *applies && options.only.as_ref().is_none_or(|o| o == kind))
+        .filter_map(|(_, _, step)| step())
+        .collect()
+}
+
+fn environment(env: &Env) -> Option<Result<Provider, Error>> {
+    match (env.get(ENV_KEY_ID), env.get(ENV_SECRET)) {
+        (None, None) => None,
+        (Some(id), Some(secret)) => {
+            let mut c = Credentials::new(id, secret);
+            if let Some(t) = env.get(ENV_TOKEN) {
+                c = c.with_token(t);
+            }
+            Some(Ok(Provider {
+                kind: Kind::Environment,
+                name: "env".into(),
+                source: Source::Static(c),
+            }))
         }
-        other => {
-            return Err(Error::UnsupportedMode {
-                name: p.name.clone(),
-                mode: other.to_owned(),
-            });
-        }
-    };
-    Ok(Loaded {
-        credentials,
-        source: format!("profile {}", p.name),
-        region: (!p.region_id.is_empty()).then(|| p.region_id.clone()),
+        (Some(_), None) => Some(Err(fail(
+            "env",
+            format!("{ENV_KEY_ID} is set but {ENV_SECRET} is not"),
+        ))),
+        (None, Some(_)) => Some(Err(fail(
+            "env",
+            format!("{ENV_SECRET} is set but {ENV_KEY_ID} is not"),
+        ))),
+    }
+}
+
+/// The RoleSessionName when none is given.
+fn default_session() -> String {
+    format!("rds-backup-{}", now_secs())
+}
+
+fn oidc_from_env(env: &Env) -> Option<Provider> {
+    let role_arn = env.get("ALIBABA_CLOUD_ROLE_ARN")?;
+    let provider_arn = env.get("ALIBABA_CLOUD_OIDC_PROVIDER_ARN")?;
+    let token_file = env.get("ALIBABA_CLOUD_OIDC_TOKEN_FILE")?;
+    Some(Provider {
+        kind: Kind::Oidc,
+        name: "oidc".into(),
+        source: Source::Oidc {
+            role_arn: role_arn.to_owned(),
+            provider_arn: provider_arn.to_owned(),
+            token_file: PathBuf::from(token_file),
+            session: env
+                .get("ALIBABA_CLOUD_ROLE_SESSION_NAME")
+                .map_or_else(default_session, str::to_owned),
+            duration_secs: 3600,
+            policy: None,
+            sts: StsEndpoint::from_env(env, None, None),
+        },
     })
 }
 
-/// The chain: a named profile if given; else the environment; else the profile named
-/// by `ALIBABA_CLOUD_PROFILE` or the config file's current profile, if the file exists.
-pub fn load(
-    profile: Option<&str>,
-    get_env: impl Fn(&str) -> Option<String>,
-    config_path: Option<&Path>,
-) -> Result<Loaded, Error> {
-    if let Some(name) = profile {
-        let path = config_path.ok_or(Error::NotConfigured)?;
-        if !path.exists() {
-            return Err(Error::NoConfigFile {
-                name: name.to_owned(),
-                path: path.to_owned(),
-            });
+impl Provider {
+    /// Fetches credentials (from the network, a file or a command, as the source says).
+    pub async fn fetch(&self, http: &reqwest::Client) -> Result<Fetched, Error> {
+        self.source.fetch(&self.name, http).await
+    }
+}
+
+impl Source {
+    /// Fetches credentials.
+    pub fn fetch<'a>(
+        &'a self,
+        name: &'a str,
+        http: &'a reqwest::Client,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<Fetched, Error>> + Send + 'a>>
+    {
+        Box::pin(async move {
+            match self {
+                Source::Static(c) => Ok(Fetched {
+                    credentials: c.clone(),
+                    expires: None,
+                }),
+                Source::AssumeRole {
+                    with,
+                    role_arn,
+                    session,
+                    duration_secs,
+                    policy,
+                    external_id,
+                    sts,
+                } => {
+                    let signer = with.fetch(name, http).await?;
+                    sts::assume_role(
+                        http,
+                        sts,
+                        &signer.credentials,
+                        role_arn,
+                        session,
+                        *duration_secs,
+                        policy.as_deref(),
+                        external_id.as_deref(),
+                    )
+                    .await
+                    .map_err(|m| fail(name, m))
+                }
+                Source::Oidc {
+                    role_arn,
+                    provider_arn,
+                    token_file,
+                    session,
+                    duration_secs,
+                    policy,
+                    sts,
+                } => {
+                    // Read again at every refresh: the platform rotates the file.
+                    let token = std::fs::read_to_string(token_file).map_err(|e| {
+                        fail(
+                            name,
+                            format!(
+                                "cannot read the OIDC token file {}: {e}",
+                                token_file.display()
+                            ),
+                        )
+                    })?;
+                    sts::assume_role_with_oidc(
+                        http,
+                        sts,
+                        token.trim(),
+                        role_arn,
+                        provider_arn,
+                        session,
+                        *duration_secs,
+                        policy.as_deref(),
+                    )
+                    .await
+                    .map_err(|m| fail(name, m))
+                }
+                Source::Ecs(m) => m.fetch(http).await.map_err(|e| fail(name, e)),
+                Source::Uri(uri) => ecs::from_uri(http, uri).await.map_err(|e| fail(name, e)),
+                Source::External(cmd) => external::run(cmd).await.map_err(|e| fail(name, e)),
+            }
+        })
+    }
+}
+
+/// Runs the chain: the first configured provider that yields credentials wins.
+pub async fn resolve(
+    env: &Env,
+    options: &Options,
+    http: &reqwest::Client,
+) -> Result<(Provider, Fetched), Error> {
+    let mut said = Vec::new();
+    for candidate in providers(env, options) {
+        match candidate {
+            Ok(p) => match p.fetch(http).await {
+                Ok(f) => return Ok((p, f)),
+                Err(e) => said.push(e.to_string()),
+            },
+            Err(e @ Error::Provider { .. }) if options.profile.is_some() => return Err(e),
+            Err(e) => said.push(e.to_string()),
         }
-        return from_profile(path, Some(name));
     }
-    if let Some(loaded) = from_env(&get_env)? {
-        return Ok(loaded);
+    if said.is_empty() {
+        said.push(match &options.only {
+            Some(k) => format!("the {} provider is not configured", k.as_str()),
+            None => format!(
+                "set {ENV_KEY_ID} and {ENV_SECRET}, or configure ~/.aliyun/config.json, ~/.alibabacloud/credentials, an ECS RAM role or RRSA"
+            ),
+        });
     }
-    match config_path.filter(|p| p.exists()) {
-        Some(path) => from_profile(
-            path,
-            get_env(ENV_PROFILE).filter(|v| !v.is_empty()).as_deref(),
-        ),
-        None => Err(Error::NotConfigured),
-    }
+    Err(Error::NotConfigured(said))
+}
+
+/// The region of the CLI profile the chain would use, if it names one.
+pub fn profile_region(env: &Env, profile: Option<&str>) -> Option<String> {
+    profile::region(env, profile)
+}
+
+/// Files with secrets that other users can read (a warning each; never fatal).
+pub fn warnings(env: &Env) -> Vec<String> {
+    let files = [
+        env.get("ALIBABA_CLOUD_CONFIG_FILE")
+            .map_or_else(|| env.home_path(".aliyun/config.json"), PathBuf::from),
+        env.get("ALIBABA_CLOUD_CREDENTIALS_FILE")
+            .map_or_else(|| env.home_path(".alibabacloud/credentials"), PathBuf::from),
+    ];
+    files
+        .iter()
+        .filter(|f| f.is_file())
+        .filter_map(|f| profile::readable_by_others(f))
+        .collect()
+}
+
+/// The first 4 characters of a key id, for `whoami` and `/api/config` (never more).
+pub fn key_prefix(id: &str) -> String {
+    id.chars().take(4).collect()
 }
 
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
-    use std::collections::HashMap;
 
-    fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
-        let m: HashMap<String, String> = pairs
-            .iter()
-            .map(|(k, v)| ((*k).into(), (*v).into()))
-            .collect();
-        move |k| m.get(k).cloned()
-    }
-
-    fn config(dir: &Path) -> PathBuf {
-        let path = dir.join("config.json");
-        std::fs::write(
-            &path,
-            r#"{"current": "default", "profiles": [
-                {"name": "default", "mode": "AK", "access_key_id": "id1", "access_key_secret": "sec1", "region_id": "cn-hangzhou"},
-                {"name": "sts", "mode": "StsToken", "access_key_id": "STS.id2", "access_key_secret": "sec2", "sts_token": "tok2", "region_id": "ap-southeast-1"},
-                {"name": "role", "mode": "RamRoleArn", "access_key_id": "id3", "access_key_secret": "sec3"}
-            ], "meta_path": ""}"#,
-        )
-        .unwrap();
-        path
-    }
-
-    fn tmp(name: &str) -> PathBuf {
-        let d = std::env::temp_dir().join(format!("rds-backup-cred-{name}-{}", std::process::id()));
-        std::fs::create_dir_all(&d).unwrap();
-        d
+    fn kinds(env: &Env, options: &Options) -> Vec<String> {
+        providers(env, options)
+            .into_iter()
+            .map(|p| match p {
+                Ok(p) => p.kind.as_str().to_owned(),
+                Err(e) => format!("error: {e}"),
+            })
+            .collect()
     }
 
     #[test]
-    fn environment_first_unless_a_profile_is_named() {
-        let dir = tmp("env");
-        let path = config(&dir);
-        let e = env(&[
-            (ENV_KEY_ID, "envid"),
-            (ENV_SECRET, "envsec"),
-            (ENV_TOKEN, "envtok"),
+    fn the_chain_is_in_the_official_order_and_configured_steps_only() {
+        let env = Env::from_pairs([
+            (ENV_KEY_ID, "id"),
+            (ENV_SECRET, "sec"),
+            ("ALIBABA_CLOUD_ROLE_ARN", "acs:ram::1:role/r"),
+            (
+                "ALIBABA_CLOUD_OIDC_PROVIDER_ARN",
+                "acs:ram::1:oidc-provider/p",
+            ),
+            ("ALIBABA_CLOUD_OIDC_TOKEN_FILE", "/tmp/token"),
+            (
+                "ALIBABA_CLOUD_CREDENTIALS_URI",
+                "http://127.0.0.1:1/credentials",
+            ),
+            ("ALIBABA_CLOUD_ECS_METADATA", "role"),
+            ("ALIBABA_CLOUD_CLI_PROFILE_DISABLED", "true"),
         ]);
-        let l = load(None, &e, Some(&path)).unwrap();
-        assert_eq!(l.credentials.access_key_id, "envid");
-        assert_eq!(l.credentials.security_token.unwrap().expose(), "envtok");
-        let l = load(Some("sts"), &e, Some(&path)).unwrap();
-        assert_eq!(l.credentials.access_key_id, "STS.id2");
-        assert_eq!(l.credentials.security_token.unwrap().expose(), "tok2");
-        assert_eq!(l.region.as_deref(), Some("ap-southeast-1"));
-    }
-
-    #[test]
-    fn profiles_current_and_named() {
-        let dir = tmp("prof");
-        let path = config(&dir);
-        let l = load(None, env(&[]), Some(&path)).unwrap();
         assert_eq!(
-            (l.credentials.access_key_id.as_str(), l.source.as_str()),
-            ("id1", "profile default")
+            kinds(&env, &Options::default()),
+            ["env", "oidc", "ecs-ram-role", "credentials-uri"]
         );
-        let l = load(None, env(&[(ENV_PROFILE, "sts")]), Some(&path)).unwrap();
-        assert_eq!(l.credentials.access_key_id, "STS.id2");
-        assert!(matches!(
-            load(Some("role"), env(&[]), Some(&path)),
-            Err(Error::UnsupportedMode { .. })
-        ));
-        let e = load(Some("nope"), env(&[]), Some(&path))
-            .unwrap_err()
-            .to_string();
-        assert!(e.contains("default, sts, role"), "{e}");
+        let only = Options {
+            only: Some(Kind::CredentialsUri),
+            ..Options::default()
+        };
+        assert_eq!(kinds(&env, &only), ["credentials-uri"]);
+        let half = Env::from_pairs([(ENV_KEY_ID, "id-only")]);
+        let said = kinds(&half, &Options::default());
+        assert!(
+            said[0].contains("is set but") && !said[0].contains("id-only"),
+            "{said:?}"
+        );
+        // Off ECS and not asked for: the metadata address is never probed.
+        assert!(kinds(&Env::from_pairs([]), &Options::default()).is_empty());
     }
 
     #[test]
-    fn errors_never_show_a_secret() {
-        let e = load(None, env(&[(ENV_KEY_ID, "onlyid")]), None)
-            .unwrap_err()
-            .to_string();
-        assert!(e.contains(ENV_SECRET) && !e.contains("onlyid"), "{e}");
-        let dir = tmp("bad");
-        let path = dir.join("config.json");
-        std::fs::write(
-            &path,
-            r#"{"profiles": [{"name": "x", "access_key_secret": sec}]}"#,
-        )
-        .unwrap();
-        let e = load(Some("x"), env(&[]), Some(&path))
-            .unwrap_err()
-            .to_string();
-        assert!(!e.contains("sec}"), "{e}");
-        assert!(matches!(
-            load(None, env(&[]), None),
-            Err(Error::NotConfigured)
-        ));
+    fn nothing_configured_says_what_to_set() {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let e = rt
+            .block_on(resolve(
+                &Env::from_pairs([]),
+                &Options::default(),
+                &http_client().unwrap(),
+            ))
+            .unwrap_err();
+        assert!(e.to_string().contains(ENV_KEY_ID), "{e}");
+        assert_eq!(key_prefix("LTAI5tAbCdEf"), "LTAI");
+        assert!(Kind::parse("nope").is_err());
     }
 }

@@ -5,10 +5,13 @@
 
 pub mod actions;
 pub mod api;
+pub mod cli;
 pub mod fleet;
+pub mod metadata;
 pub mod server;
 pub mod state;
 pub mod sts;
+pub mod tls;
 
 pub use fleet::{DEMO_ACCOUNT_ID, Fleet};
 pub use state::{AccessKey, Clock, ManualClock, State, SystemClock};
@@ -40,6 +43,8 @@ pub struct Config {
     pub check_replay: bool,
     /// How long after its job ends a backup set shows in DescribeBackups.
     pub backup_list_lag_ms: i64,
+    /// What STS issues and trusts.
+    pub sts: sts::Sts,
 }
 
 impl Default for Config {
@@ -51,6 +56,7 @@ impl Default for Config {
             job_ms: DEFAULT_JOB_MS,
             check_replay: true,
             backup_list_lag_ms: DEFAULT_LIST_LAG_MS,
+            sts: sts::Sts::default(),
         }
     }
 }
@@ -76,6 +82,7 @@ impl Config {
         let mut state = State::new(self.fleet, keys, self.clock, self.job_ms);
         state.check_replay = self.check_replay;
         state.backup_list_lag_ms = self.backup_list_lag_ms;
+        state.sts = self.sts;
         Arc::new(state)
     }
 }

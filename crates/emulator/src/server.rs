@@ -66,6 +66,9 @@ fn process(
     if path != "/" {
         return Err(ApiError::no_api(path));
     }
+    if let Some(anonymous) = anonymous_sts(state, headers, query, body) {
+        return anonymous;
+    }
     let received = Received {
         method: method.as_str(),
         path,
@@ -76,21 +79,49 @@ fn process(
     let verified = verify(&received, |id| match state.keys.get(id) {
         Some(k) if k.active => KeyStatus::Active(k.secret.clone()),
         Some(_) => KeyStatus::Inactive,
-        None => KeyStatus::Unknown,
+        None => match state.sts.get(id) {
+            Some(issued) => KeyStatus::Active(issued.secret),
+            None => KeyStatus::Unknown,
+        },
     })?;
     check_clock(verified.time, state.clock.now(), WINDOW_SECS)?;
-    let expected_token = state
-        .keys
-        .get(&verified.access_key_id)
-        .and_then(|k| k.token.as_ref());
-    if expected_token.is_some_and(|t| verified.security_token.as_deref() != Some(t.expose())) {
+    let issued = state.sts.get(&verified.access_key_id);
+    let expected_token = match (&issued, state.keys.get(&verified.access_key_id)) {
+        (Some(k), _) => Some(k.token.clone()),
+        (None, Some(k)) => k.token.clone(),
+        (None, None) => None,
+    };
+    match (&expected_token, verified.security_token.as_deref()) {
+        (Some(_), None) => {
+            return Err(ApiError::new(
+                400,
+                "MissingSecurityToken",
+                "SecurityToken is mandatory for this action: the AccessKey is a temporary (STS) key.",
+            ));
+        }
+        (Some(t), Some(given)) if t.expose() != given => {
+            return Err(ApiError::new(
+                400,
+                "InvalidSecurityToken.MismatchWithAccessKey",
+                "The security token does not match the AccessKey id.",
+            ));
+        }
+        _ => {}
+    }
+    if let Some(k) = issued
+        .as_ref()
+        .filter(|k| k.expires_ms <= state.clock.now_ms())
+    {
         return Err(ApiError::new(
             400,
-            "InvalidSecurityToken.MismatchWithAccessKey",
-            "The security token does not match the AccessKey id.",
+            "InvalidSecurityToken.Expired",
+            format!(
+                "Specified SecurityToken is expired (at {}).",
+                rds_backup_core::UtcTime::from_unix(k.expires_ms.div_euclid(1000))
+            ),
         ));
     }
-    if !state.fresh_nonce(&verified.access_key_id, &verified.nonce) {
+    if !state.fresh_nonce(&verified.access_key_id, &verified.nonce, verified.time) {
         return Err(rds_backup_core::VerifyError::NonceUsed(verified.nonce.clone()).into());
     }
     let args = Args(&verified.params);
@@ -114,6 +145,43 @@ fn process(
         Some(result) => result.map(|body| (verified.action.clone(), body)),
         None => Err(ApiError::no_api(&verified.action)),
     }
+}
+
+/// `AssumeRoleWithOIDC` is called without a signature (the OIDC token is the proof), as
+/// the credential libraries call it; `None` for every other request.
+fn anonymous_sts(
+    state: &State,
+    headers: &[(String, String)],
+    query: &str,
+    body: &[u8],
+) -> Option<Result<(String, Value), ApiError>> {
+    if headers
+        .iter()
+        .any(|(k, _)| k.eq_ignore_ascii_case("authorization"))
+    {
+        return None;
+    }
+    let mut pairs = parse_pairs(query).unwrap_or_default();
+    if let Ok(text) = std::str::from_utf8(body) {
+        pairs.extend(parse_pairs(text).unwrap_or_default());
+    }
+    let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
+    let oidc = get("Action") == Some("AssumeRoleWithOIDC")
+        && get("Version") == Some(crate::sts::STS_VERSION)
+        && get("Signature").is_none();
+    if !oidc {
+        return None;
+    }
+    let common = ["Action", "Version", "Format", "Timestamp", "SignatureNonce"];
+    let params: Vec<(String, String)> = pairs
+        .iter()
+        .filter(|(k, _)| !common.contains(&k.as_str()))
+        .cloned()
+        .collect();
+    Some(
+        crate::sts::assume_role_with_oidc(state, &Args(&params))
+            .map(|b| ("AssumeRoleWithOIDC".to_owned(), b)),
+    )
 }
 
 async fn handle(

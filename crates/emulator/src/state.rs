@@ -231,6 +231,8 @@ pub struct State {
     pub backup_list_lag_ms: i64,
     /// Refuse a nonce seen before (always, except in a load benchmark).
     pub check_replay: bool,
+    /// What STS issued and trusts.
+    pub sts: crate::sts::Sts,
     /// The jobs.
     jobs: Mutex<Jobs>,
     /// Instances whose failing job (the fleet's `FailNextBackup`) has run already.
@@ -269,28 +271,34 @@ impl Default for Nonces {
 }
 
 impl Nonces {
-    /// Records a nonce of `key_id` at `now` (ms); false if it was seen within `window` (ms).
-    fn record(&self, key_id: &str, nonce: &str, now: i64, window: i64) -> bool {
+    /// Records a nonce of `key_id` signed at `signed` (ms), arriving at `now`; false if it
+    /// was seen before and is still remembered: until its signed time plus `window`, as
+    /// the gateway remembers it (a request signed in the future stays refused that long).
+    fn record(&self, key_id: &str, nonce: &str, signed: i64, now: i64, window: i64) -> bool {
         use std::hash::BuildHasher;
         let h = self.hasher.hash_one((key_id, nonce));
         // The low bits pick the shard; the table inside hashes the value again.
         let shard = usize::try_from(h % NONCE_SHARDS as u64).unwrap_or(0);
-        self.shards
-            .get(shard)
-            .is_some_and(|s| lock(s).record(h, now, window, NONCE_MEMORY / NONCE_SHARDS))
+        self.shards.get(shard).is_some_and(|s| {
+            lock(s).record(h, signed + window, now, window, NONCE_MEMORY / NONCE_SHARDS)
+        })
     }
 }
 
-/// One part of the nonce memory, and the order its nonces came in, so that forgetting
-/// the expired ones costs O(1) per call instead of a scan of the table.
+/// One part of the nonce memory, in arrival order, so that forgetting costs O(1) per call
+/// instead of a scan of the table. A nonce is kept until its signed time plus the window;
+/// since a request is refused unless signed within a window of its arrival, every nonce
+/// that arrived more than two windows ago has expired and can go from the front.
 #[derive(Default)]
 struct NonceShard {
+    /// hash -> until when it is remembered (ms).
     seen: HashMap<u64, i64>,
+    /// (arrival, hash), oldest first.
     order: std::collections::VecDeque<(i64, u64)>,
 }
 
 impl NonceShard {
-    fn record(&mut self, h: u64, now: i64, window: i64, capacity: usize) -> bool {
+    fn record(&mut self, h: u64, until: i64, now: i64, window: i64, capacity: usize) -> bool {
         if self.seen.capacity() == 0 {
             // Sized once for all it may hold: no rehash pause when a busy emulator fills
             // it. Only the table's control bytes are written now; the rest of the memory
@@ -298,22 +306,23 @@ impl NonceShard {
             self.seen.reserve(capacity);
             self.order.reserve(capacity);
         }
-        // Forget what left the window or does not fit (if a test moves the clock back,
-        // only the front is looked at, so that costs nothing either).
-        while let Some(&(t, old)) = self.order.front() {
-            if now - t <= window && self.order.len() < capacity {
+        // Forget what cannot be remembered any more, or does not fit (if a test moves the
+        // clock back, only the front is looked at, so that costs nothing either).
+        while let Some(&(arrived, old)) = self.order.front() {
+            let full = self.order.len() >= capacity;
+            if now - arrived <= 2 * window && !full {
                 break;
             }
             self.order.pop_front();
-            // Only if it was not seen again since.
-            if self.seen.get(&old) == Some(&t) {
+            // Only if it was not seen again since (then a later entry keeps it).
+            if self.seen.get(&old).is_some_and(|u| *u <= now || full) {
                 self.seen.remove(&old);
             }
         }
         match self.seen.get(&h) {
-            Some(t) if (now - *t).abs() <= window => false,
+            Some(u) if *u >= now => false,
             _ => {
-                self.seen.insert(h, now);
+                self.seen.insert(h, until);
                 self.order.push_back((now, h));
                 true
             }
@@ -339,6 +348,7 @@ impl State {
             job_ms,
             backup_list_lag_ms: 0,
             check_replay: true,
+            sts: crate::sts::Sts::default(),
             jobs: Mutex::new(Jobs::default()),
             failed_once: Mutex::default(),
             nonces: Nonces::default(),
@@ -355,14 +365,15 @@ impl State {
         )
     }
 
-    /// Records a nonce; false if it was seen within the window.
-    pub fn fresh_nonce(&self, key_id: &str, nonce: &str) -> bool {
+    /// Records a nonce signed at `signed`; false if it is still remembered from before.
+    pub fn fresh_nonce(&self, key_id: &str, nonce: &str, signed: UtcTime) -> bool {
         if !self.check_replay {
             return true;
         }
         let now = self.clock.now_ms();
         let window = i64::try_from(WINDOW_SECS * 1000).unwrap_or(i64::MAX);
-        self.nonces.record(key_id, nonce, now, window)
+        self.nonces
+            .record(key_id, nonce, signed.unix() * 1000, now, window)
     }
 
     /// The reason the instance's next job fails, once (the fleet's `FailNextBackup`).
@@ -384,24 +395,29 @@ mod tests {
     use super::{NONCE_MEMORY, NONCE_SHARDS, NonceShard, Nonces};
 
     #[test]
-    fn a_nonce_is_refused_again_within_the_window_and_taken_after_it() {
+    fn a_nonce_is_remembered_until_its_signed_time_plus_the_window() {
         let n = Nonces::default();
-        assert!(n.record("id", "n1", 0, 1000));
-        assert!(n.record("other-id", "n1", 0, 1000));
-        assert!(!n.record("id", "n1", 500, 1000));
-        assert!(!n.record("id", "n1", 1000, 1000));
-        assert!(n.record("id", "n1", 1001, 1000));
-        assert!(!n.record("id", "n1", 1500, 1000));
+        assert!(n.record("id", "n1", 0, 0, 1000));
+        assert!(n.record("other-id", "n1", 0, 0, 1000));
+        assert!(!n.record("id", "n1", 0, 500, 1000));
+        assert!(!n.record("id", "n1", 0, 1000, 1000));
+        assert!(n.record("id", "n1", 0, 1001, 1000));
+        // Signed 900 ms in the future, it stays refused until 1900 ms, though the arrival
+        // was at 0.
+        assert!(n.record("id", "f", 900, 0, 1000));
+        assert!(!n.record("id", "f", 900, 1500, 1000));
+        assert!(!n.record("id", "f", 900, 1900, 1000));
+        assert!(n.record("id", "f", 900, 1901, 1000));
     }
 
     #[test]
     fn expired_nonces_are_forgotten_as_time_moves() {
         let mut s = NonceShard::default();
         for h in 0..100 {
-            assert!(s.record(h, 0, 1000, 1 << 10));
+            assert!(s.record(h, 1000, 0, 1000, 1 << 10));
         }
         assert_eq!(s.seen.len(), 100);
-        assert!(s.record(1000, 2000, 1000, 1 << 10));
+        assert!(s.record(1000, 4000, 3000, 1000, 1 << 10));
         assert_eq!(s.seen.len(), 1);
         assert_eq!(s.order.len(), 1);
     }
@@ -411,11 +427,11 @@ mod tests {
         let cap = NONCE_MEMORY / NONCE_SHARDS;
         let mut s = NonceShard::default();
         for h in 0..cap as u64 + 10 {
-            assert!(s.record(h, 0, 1000, cap));
+            assert!(s.record(h, 1000, 0, 1000, cap));
         }
         assert!(s.seen.len() <= cap);
-        assert!(!s.record(cap as u64 + 9, 1, 1000, cap));
+        assert!(!s.record(cap as u64 + 9, 1000, 1, 1000, cap));
         // The oldest were forgotten.
-        assert!(s.record(0, 1, 1000, cap));
+        assert!(s.record(0, 1000, 1, 1000, cap));
     }
 }

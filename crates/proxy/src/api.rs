@@ -135,6 +135,14 @@ pub async fn config(State(app): State<Arc<App>>, MaybeCaller(caller): MaybeCalle
         "groups": caller.as_ref().map(|c| c.groups.clone()).unwrap_or_default(),
         "signInError": problem,
         "permissions": caller.as_ref().map(|c| app.authz.summary(c)),
+        "credentials": app.upstream.live().map(|l| {
+            let s = l.status();
+            json!({
+                "provider": s.provider,
+                "keyId": format!("{}…", s.key_prefix),
+                "expires": s.expires.map(|e| UtcTime::from_unix(e).to_string()),
+            })
+        }),
         "tokenRequired": auth != crate::identity::AuthKind::None,
     }))
 }
@@ -344,7 +352,7 @@ async fn send_and_record(
                 body: with_submission(body, &id),
             }),
         ),
-        Err(e @ ProxyError::UpstreamUnreachable(_)) => (
+        Err(e @ (ProxyError::UpstreamUnreachable(_) | ProxyError::CredentialsUnavailable(_))) => (
             Outcome::NotStarted {
                 code: e.code(),
                 message: e.to_string(),

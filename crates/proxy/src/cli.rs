@@ -53,6 +53,9 @@ async fn run(args: Args) -> Result<(), String> {
     let limits = started.app.limits;
     let app = Arc::new(started.app);
     tokio::spawn(crate::worker::run(app.clone(), stop_rx.clone()));
+    if let Some(live) = app.upstream.live() {
+        tokio::spawn(live.clone().run(stop_rx.clone()));
+    }
     let listener = tokio::net::TcpListener::bind(&args.listen)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;

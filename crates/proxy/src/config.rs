@@ -23,9 +23,10 @@ use std::time::Duration;
 
 /// Serves the RDS backup console and signs its CreateBackup requests with V3.
 ///
-/// Credentials: --profile NAME from ~/.aliyun/config.json (AK, StsToken), else
-/// ALIBABA_CLOUD_ACCESS_KEY_ID / _SECRET / ALIBABA_CLOUD_SECURITY_TOKEN. Without any,
-/// or with --demo, it starts a local emulator in the same process and says so.
+/// Credentials: the official provider chain (the ALIBABA_CLOUD_* variables, RRSA,
+/// ~/.aliyun/config.json, ~/.alibabacloud/credentials, the ECS RAM role on ECS,
+/// ALIBABA_CLOUD_CREDENTIALS_URI), refreshed before they expire. Without any, or with
+/// --demo, it starts a local emulator in the same process and says so.
 #[derive(Parser, Debug)]
 #[command(name = "rds-backup-proxy", version)]
 pub struct Args {
@@ -39,9 +40,13 @@ pub struct Args {
     /// instead of the region's official endpoint. Needs credentials.
     #[arg(long)]
     pub upstream: Option<String>,
-    /// A profile of ~/.aliyun/config.json.
+    /// A profile of ~/.aliyun/config.json (that one, or an error).
     #[arg(long)]
     pub profile: Option<String>,
+    /// Only this provider of the credential chain: env, oidc, cli-profile, profile,
+    /// ecs-ram-role or credentials-uri.
+    #[arg(long, value_name = "NAME")]
+    pub credentials_provider: Option<String>,
     /// Use the embedded emulator even if credentials are configured.
     #[arg(long)]
     pub demo: bool,
@@ -377,23 +382,33 @@ pub async fn build(args: &Args) -> Result<Started, String> {
     };
     let kind = auth_kind(args)?;
     let site = site(args)?;
-    let home = std::env::var_os("HOME").map(PathBuf::from);
-    let config_path = credentials::default_config_path(home);
     let loaded = if args.demo {
         None
     } else {
-        match credentials::load(
-            args.profile.as_deref(),
-            |k| std::env::var(k).ok(),
-            config_path.as_deref(),
-        ) {
-            Ok(l) => Some(l),
-            Err(credentials::Error::NotConfigured) if args.profile.is_none() => {
+        let env = credentials::Env::from_process();
+        for w in credentials::warnings(&env) {
+            eprintln!("rds-backup-proxy: warning: {w}");
+        }
+        let options = credentials::Options {
+            only: args
+                .credentials_provider
+                .as_deref()
+                .map(credentials::Kind::parse)
+                .transpose()
+                .map_err(|e| e.to_string())?,
+            profile: args.profile.clone(),
+        };
+        let http = credentials::http_client().map_err(|e| e.to_string())?;
+        match credentials::resolve(&env, &options, &http).await {
+            Ok((provider, fetched)) => Some(credentials::Live::new(provider, http, fetched)),
+            Err(credentials::Error::NotConfigured(why))
+                if options.profile.is_none() && options.only.is_none() =>
+            {
                 if let Some(u) = &args.upstream {
                     return Err(format!(
                         "--upstream {u} needs credentials to sign with, and none were found ({}); \
                          without --upstream the proxy runs in demo mode",
-                        credentials::Error::NotConfigured
+                        why.join("; ")
                     ));
                 }
                 None
@@ -413,16 +428,25 @@ pub async fn build(args: &Args) -> Result<Started, String> {
                 Some(u) => Target::Fixed(Endpoint::parse_override(u).map_err(|e| e.to_string())?),
                 None => Target::Regional,
             };
-            eprintln!("rds-backup-proxy: live, credentials from {}", l.source);
+            let status = l.status();
+            eprintln!(
+                "rds-backup-proxy: live, credentials from {} (key {}…{})",
+                status.provider,
+                status.key_prefix,
+                status
+                    .expires
+                    .map(|e| format!(", expires {}", rds_backup_core::UtcTime::from_unix(e)))
+                    .unwrap_or_default()
+            );
             let client = http_client(
                 Duration::from_secs(args.upstream_timeout.max(1)),
                 system_proxy,
             )?;
             (
                 Mode::Live,
-                Upstream::new(
+                Upstream::with_live(
                     target,
-                    l.credentials,
+                    l,
                     client,
                     Duration::from_secs(args.upstream_timeout.max(1)),
                 ),

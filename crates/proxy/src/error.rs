@@ -89,6 +89,9 @@ pub enum ProxyError {
     /// The connection broke after the request was written.
     #[error("the connection to the RDS endpoint broke after the request was sent: {0}")]
     UpstreamBroken(String),
+    /// The proxy has no valid credentials (they expired and could not be refreshed).
+    #[error("the proxy has no valid credentials right now, so nothing was sent: {0}")]
+    CredentialsUnavailable(String),
     /// The record could not be written: nothing was sent.
     #[error("the proxy cannot write its record of backups, so nothing was sent: {0}")]
     StoreUnavailable(String),
@@ -151,7 +154,7 @@ impl ProxyError {
             ProxyError::UpstreamUnreachable(_)
             | ProxyError::UpstreamBroken(_)
             | ProxyError::UpstreamNotJson { .. } => 502,
-            ProxyError::StoreUnavailable(_) => 503,
+            ProxyError::StoreUnavailable(_) | ProxyError::CredentialsUnavailable(_) => 503,
             ProxyError::OutcomeUnknown { .. } => 202,
             ProxyError::NoSubmission(_) => 404,
             ProxyError::Upstream { status, .. } => *status,
@@ -181,6 +184,7 @@ impl ProxyError {
             ProxyError::UpstreamUnreachable(_) => "Proxy.UpstreamUnreachable".into(),
             ProxyError::UpstreamBroken(_) => "Proxy.UpstreamBroken".into(),
             ProxyError::StoreUnavailable(_) => "Proxy.StoreUnavailable".into(),
+            ProxyError::CredentialsUnavailable(_) => "Proxy.CredentialsUnavailable".into(),
             ProxyError::OutcomeUnknown { .. } => "Proxy.OutcomeUnknown".into(),
             ProxyError::NoSubmission(_) => "Proxy.NotFound".into(),
             ProxyError::UpstreamNotJson { .. } => "Proxy.UpstreamInvalidResponse".into(),

@@ -5,6 +5,7 @@ use crate::error::ProxyError;
 use rds_backup_core::sign::{Call, Method, RDS_VERSION, SignatureVersion, WireRequest, sign};
 use rds_backup_core::{Credentials, Endpoint, Region, UtcTime};
 use serde_json::Value;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Where calls go: the region's official endpoint, or one fixed endpoint (an emulator, a test).
@@ -51,8 +52,16 @@ enum Transport {
 pub struct Upstream {
     transport: Transport,
     target: Target,
-    credentials: Credentials,
+    credentials: Signer,
     nonces: Nonces,
+}
+
+/// What calls are signed with.
+enum Signer {
+    /// One key for the process's life (demo mode, tests).
+    Fixed(Credentials),
+    /// The provider chain's credentials, refreshed as they age.
+    Live(Arc<rds_backup_credentials::Live>),
 }
 
 /// Nonces: SHA-256 of a random per-process key and a counter, so every call gets a
@@ -135,8 +144,31 @@ impl Upstream {
         Upstream {
             transport: Transport::Network { client, timeout },
             target,
-            credentials,
+            credentials: Signer::Fixed(credentials),
             nonces: Nonces::new(),
+        }
+    }
+
+    /// A client for `target`, signing with the chain's credentials as they are refreshed.
+    pub fn with_live(
+        target: Target,
+        live: Arc<rds_backup_credentials::Live>,
+        client: reqwest::Client,
+        timeout: Duration,
+    ) -> Upstream {
+        Upstream {
+            transport: Transport::Network { client, timeout },
+            target,
+            credentials: Signer::Live(live),
+            nonces: Nonces::new(),
+        }
+    }
+
+    /// The live credentials, when the chain provides them.
+    pub fn live(&self) -> Option<&Arc<rds_backup_credentials::Live>> {
+        match &self.credentials {
+            Signer::Live(l) => Some(l),
+            Signer::Fixed(_) => None,
         }
     }
 
@@ -151,7 +183,7 @@ impl Upstream {
         Upstream {
             transport: Transport::InProcess(router),
             target: Target::Fixed(endpoint),
-            credentials,
+            credentials: Signer::Fixed(credentials),
             nonces: Nonces::new(),
         }
     }
@@ -236,7 +268,13 @@ impl Upstream {
     }
 
     async fn send(&self, call: Call) -> Result<Reply, ProxyError> {
-        let signed = sign(&call, &self.credentials, SignatureVersion::V3);
+        let credentials = match &self.credentials {
+            Signer::Fixed(c) => c.clone(),
+            Signer::Live(l) => l
+                .credentials()
+                .map_err(|e| ProxyError::CredentialsUnavailable(e.to_string()))?,
+        };
+        let signed = sign(&call, &credentials, SignatureVersion::V3);
         let (status, content_type, bytes) = match &self.transport {
             Transport::Network { client, timeout } => {
                 send_network(client, *timeout, &signed.request).await?

@@ -2,7 +2,7 @@
 //
 // Usage:
 //   node rds_client.js --endpoint HOST:PORT --access-key-id ID --access-key-secret S
-//                      [--security-token T] [--signature-algorithm v2|v3] [--fixed-nonce N]
+//                      [--security-token T] [--signature-algorithm v2|v3|sm3] [--fixed-nonce N]
 //                      ACTION [--param Name=Value ...]
 //
 // Prints one JSON line: {"ok": true, "body": {...}} or
@@ -37,7 +37,7 @@ function parseArgs(argv) {
     else if (a === '--security-token') opts.securityToken = next();
     else if (a === '--signature-algorithm') {
       opts.signatureAlgorithm = next().toLowerCase();
-      if (!['v2', 'v3'].includes(opts.signatureAlgorithm)) throw new Error(`--signature-algorithm takes v2 or v3`);
+      if (!['v2', 'v3', 'sm3'].includes(opts.signatureAlgorithm)) throw new Error(`--signature-algorithm takes v2, v3 or sm3`);
     }
     else if (a === '--fixed-nonce') opts.fixedNonce = next();
     else if (a === '--param') {
@@ -76,6 +76,7 @@ async function main() {
     protocol: 'http',
   });
   if (opts.signatureAlgorithm === 'v2') config.signatureAlgorithm = 'v2';
+  if (opts.signatureAlgorithm === 'sm3') config.signatureAlgorithm = 'ACS3-HMAC-SM3';
   const client = new Rds.default(config);
 
   const [modelName, method] = ACTIONS[opts.action];

@@ -2,7 +2,7 @@
 
 Usage:
   rds_client.py --endpoint HOST:PORT --access-key-id ID --access-key-secret S
-                [--security-token T] [--signature-algorithm v2|v3] [--fixed-nonce N]
+                [--security-token T] [--signature-algorithm v2|v3|sm3] [--fixed-nonce N]
                 ACTION [--param Name=Value ...]
 
 Prints one JSON line: {"ok": true, "body": {...}} or
@@ -61,7 +61,7 @@ def main():
     p.add_argument("--access-key-id", required=True)
     p.add_argument("--access-key-secret", required=True)
     p.add_argument("--security-token")
-    p.add_argument("--signature-algorithm", choices=["v2", "v3"], default="v3")
+    p.add_argument("--signature-algorithm", choices=["v2", "v3", "sm3"], default="v3")
     p.add_argument("--fixed-nonce")
     p.add_argument("action", choices=sorted(ACTIONS))
     p.add_argument("--param", action="append", default=[])
@@ -96,6 +96,8 @@ def main():
     )
     if args.signature_algorithm == "v2":
         config.signature_algorithm = "v2"
+    elif args.signature_algorithm == "sm3":
+        config.signature_algorithm = "ACS3-HMAC-SM3"
     client = Client(config)
     request = model().from_map(params)
     # from_map drops names the model does not know: refuse them rather than send less.
