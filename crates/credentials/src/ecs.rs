@@ -73,13 +73,14 @@ impl Metadata {
             .await
             .map_err(|e| format!("the metadata service did not answer {path}: {e}"))?;
         let status = r.status().as_u16();
-        let text = r.text().await.map_err(|e| e.to_string())?;
+        // The answer holds the secret: wiped when dropped.
+        let text = zeroize::Zeroizing::new(r.text().await.map_err(|e| e.to_string())?);
         if !(200..300).contains(&status) {
             return Err(format!(
                 "the metadata service answered {path} with HTTP {status}"
             ));
         }
-        Ok(text)
+        Ok(text.to_string())
     }
 
     /// The role's credentials now.
@@ -108,9 +109,10 @@ impl Metadata {
         if role.is_empty() || role.contains('/') {
             return Err("the instance has no RAM role".into());
         }
-        let body = self
-            .get(http, &format!("{root}{role}"), token.as_deref())
-            .await?;
+        let body = zeroize::Zeroizing::new(
+            self.get(http, &format!("{root}{role}"), token.as_deref())
+                .await?,
+        );
         parse(&body).map_err(|e| format!("the role {role}: {e}"))
     }
 }
@@ -144,7 +146,7 @@ pub async fn from_uri(http: &reqwest::Client, uri: &str) -> Result<Fetched, Stri
         .await
         .map_err(|e| format!("{uri} did not answer: {e}"))?;
     let status = r.status().as_u16();
-    let body = r.text().await.map_err(|e| e.to_string())?;
+    let body = zeroize::Zeroizing::new(r.text().await.map_err(|e| e.to_string())?);
     if !(200..300).contains(&status) {
         return Err(format!("{uri} answered HTTP {status}"));
     }

@@ -65,7 +65,8 @@ pub async fn run(cmd: &str) -> Result<Fetched, String> {
     if !out.status.success() {
         return Err(format!("the command exited with {}", out.status));
     }
-    let v: Value = serde_json::from_slice(&out.stdout)
+    let stdout = zeroize::Zeroizing::new(out.stdout);
+    let v: Value = serde_json::from_slice(&stdout)
         .map_err(|_| "the command's output is not JSON".to_owned())?;
     let text = |k: &str| v[k].as_str().filter(|s| !s.is_empty());
     let (Some(id), Some(secret)) = (text("access_key_id"), text("access_key_secret")) else {

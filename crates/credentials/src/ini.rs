@@ -44,8 +44,10 @@ pub fn profile(env: &Env) -> Option<Result<Provider, Error>> {
     let section_name = env.get(crate::ENV_PROFILE).unwrap_or("default").to_owned();
     let provider = format!("profile {section_name}");
     Some((|| {
-        let text = std::fs::read_to_string(&path)
-            .map_err(|e| fail(&provider, format!("cannot read {}: {e}", path.display())))?;
+        let text = zeroize::Zeroizing::new(
+            std::fs::read_to_string(&path)
+                .map_err(|e| fail(&provider, format!("cannot read {}: {e}", path.display())))?,
+        );
         let sections = parse(&text);
         let s = sections.get(&section_name).ok_or_else(|| {
             fail(

@@ -421,15 +421,17 @@ impl Source {
                     sts,
                 } => {
                     // Read again at every refresh: the platform rotates the file.
-                    let token = std::fs::read_to_string(token_file).map_err(|e| {
-                        fail(
-                            name,
-                            format!(
-                                "cannot read the OIDC token file {}: {e}",
-                                token_file.display()
-                            ),
-                        )
-                    })?;
+                    let token = zeroize::Zeroizing::new(
+                        std::fs::read_to_string(token_file).map_err(|e| {
+                            fail(
+                                name,
+                                format!(
+                                    "cannot read the OIDC token file {}: {e}",
+                                    token_file.display()
+                                ),
+                            )
+                        })?,
+                    );
                     sts::assume_role_with_oidc(
                         http,
                         sts,

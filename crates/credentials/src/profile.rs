@@ -62,8 +62,10 @@ pub fn readable_by_others(path: &Path) -> Option<String> {
 
 fn read(path: &Path) -> Result<ConfigFile, Error> {
     let name = "cli-profile";
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| fail(name, format!("cannot read {}: {e}", path.display())))?;
+    let text = zeroize::Zeroizing::new(
+        std::fs::read_to_string(path)
+            .map_err(|e| fail(name, format!("cannot read {}: {e}", path.display())))?,
+    );
     // Line and column only: serde_json's messages can quote the offending value.
     serde_json::from_str(&text).map_err(|e| {
         fail(

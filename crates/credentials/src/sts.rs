@@ -86,12 +86,19 @@ async fn get(http: &reqwest::Client, url: &str) -> Result<Fetched, String> {
         )
     })?;
     let status = response.status().as_u16();
-    let body = response.bytes().await.map_err(|e| {
-        format!(
-            "STS's answer could not be read: {}",
-            without_query(&e.to_string())
-        )
-    })?;
+    // The answer holds the secret: wiped when dropped.
+    let body = zeroize::Zeroizing::new(
+        response
+            .bytes()
+            .await
+            .map_err(|e| {
+                format!(
+                    "STS's answer could not be read: {}",
+                    without_query(&e.to_string())
+                )
+            })?
+            .to_vec(),
+    );
     credentials_of(status, &body)
 }
 
