@@ -11,6 +11,7 @@
 #               nothing else (no parsing, signing or checks), to show what a second TCP
 #               hop alone costs on this machine. Skipped when nginx cannot be installed.
 # Each row runs ROUNDS times, interleaved; the table gives medians.
+# The proxies log as they do by default (a line per request and per call, to a file).
 # Prints a markdown table for BENCHMARKS.md.
 #   DURATION=10 CONNECTIONS=16 ROUNDS=5 bash scripts/bench-proxy.sh
 set -euo pipefail
@@ -45,12 +46,12 @@ pids+=($!)
 emu=$(wait_for "$work/emu.out" "listening on ")
 
 ALIBABA_CLOUD_ACCESS_KEY_ID=benchid ALIBABA_CLOUD_ACCESS_KEY_SECRET=benchsecret HOME="$work" \
-  target/release/rds-backup-proxy --listen 127.0.0.1:0 --upstream "$emu" --database memory --audit-log "$work/audit.log" ${PROXY_ARGS:-} >"$work/proxy.out" 2>/dev/null &
+  target/release/rds-backup-proxy --listen 127.0.0.1:0 --upstream "$emu" --database memory --audit-log "$work/audit.log" ${PROXY_ARGS:-} >"$work/proxy.out" 2>"$work/proxy.err" &
 pids+=($!)
 proxy=$(wait_for "$work/proxy.out" "console: ")
 proxy=${proxy%/}
 
-HOME="$work" target/release/rds-backup-proxy --listen 127.0.0.1:0 --demo --audit-log "$work/audit-demo.log" ${PROXY_ARGS:-} >"$work/demo.out" 2>/dev/null &
+HOME="$work" target/release/rds-backup-proxy --listen 127.0.0.1:0 --demo --audit-log "$work/audit-demo.log" ${PROXY_ARGS:-} >"$work/demo.out" 2>"$work/demo.err" &
 pids+=($!)
 demo=$(wait_for "$work/demo.out" "console: ")
 demo=${demo%/}

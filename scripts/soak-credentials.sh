@@ -16,5 +16,9 @@ export RDS_BACKUP_ROTATION_KEY_SECS=${RDS_BACKUP_ROTATION_KEY_SECS:-60}
 export RDS_BACKUP_ROTATION_SECS=${RDS_BACKUP_ROTATION_SECS:-300}
 export RDS_BACKUP_OUTAGE_KEY_SECS=${RDS_BACKUP_OUTAGE_KEY_SECS:-60}
 export RDS_BACKUP_OUTAGE2_SECS=${RDS_BACKUP_OUTAGE2_SECS:-120}
+# Arguments pick the tests (default both): keys_from_the_metadata_service_rotate, a_metadata_outage.
+tests=("$@")
+[ ${#tests[@]} -gt 0 ] || tests=(keys_from_the_metadata_service_rotate a_metadata_outage)
+# The harness prints a test's name on the line its output starts on: keep from the figure on.
 cargo test --release --locked -q -p rds-backup-e2e --test credentials -- --nocapture --test-threads 1 \
-  keys_from_the_metadata_service_rotate a_metadata_outage 2>&1 | grep -E '^(rotation|outage)|test result|panicked|FAILED'
+  "${tests[@]}" 2>&1 | grep -oE '(rotation|outage [0-9]):.*|test result.*|panicked.*|FAILED.*'

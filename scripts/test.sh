@@ -2,7 +2,7 @@
 # Sets up what the tests need on this machine (skipping what is already there) and
 # runs every check CI runs: format, lints, unit and end-to-end tests (the emulator and
 # the proxy over real sockets, the official Python and Node SDKs as clients, the
-# console in headless Chromium), and the wasm builds.
+# console in headless Chromium), the wasm builds, and the container image.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,8 +13,12 @@ rustup show active-toolchain >/dev/null 2>&1 || rustup toolchain install
 TOOLS_PATH=$(bash scripts/web-tools.sh --browser)
 export PATH="$TOOLS_PATH:$PATH"
 
-step "Debian tools the tests use (php -l, gofmt, PostgreSQL's server for a throwaway cluster; skipped when present)"
+step "Debian tools the tests use (php -l, gofmt, PostgreSQL's server for a throwaway cluster, systemd-analyze, podman and musl for the image; skipped when present)"
 missing=()
+command -v systemd-analyze >/dev/null || missing+=(systemd)
+command -v podman >/dev/null || missing+=(podman)
+command -v curl >/dev/null || missing+=(curl)
+command -v musl-gcc >/dev/null || missing+=(musl-tools)
 command -v php >/dev/null || missing+=(php-cli)
 command -v gofmt >/dev/null || missing+=(golang-go)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
@@ -50,5 +54,8 @@ CHROMEDRIVER=$(command -v chromedriver) cargo test -p rds-backup-web --target wa
 
 step "the packages against the CLI (node --test), the console and the example portal in headless Chromium (screenshots in tests/artifacts/)"
 node --test --test-concurrency=1 tests/packages/ tests/browser/
+
+step "the container image: built (static musl binary on scratch), run in demo mode, one backup driven through it"
+bash scripts/test-image.sh
 
 printf '\nall checks passed\n'

@@ -243,11 +243,10 @@ fn a_read_only_sqlite_record_means_nothing_is_sent() {
     setup.database = format!("sqlite://{}", db.display());
     let proxy = Proxy::start(setup);
     assert_eq!(proxy.post_backup(&snapshot("pgm-fleet-000")).status, 200);
-    let files = [
-        db.clone(),
-        dir.join("record.db-wal"),
-        dir.join("record.db-shm"),
-    ];
+    // The database and its log, not the shared-memory index that SQLite keeps mapped:
+    // with that one immutable too, the process died of SIGBUS in about half the runs here
+    // (an artefact of chattr on a mapped file; writes to the log fail cleanly).
+    let files = [db.clone(), dir.join("record.db-wal")];
     for f in &files {
         immutable(f, true);
     }

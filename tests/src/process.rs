@@ -11,6 +11,8 @@ use std::time::Duration;
 /// A running proxy process, killed when dropped.
 pub struct ProxyProcess {
     pub addr: SocketAddr,
+    /// The metrics listener, when it was started with `--metrics-listen`.
+    pub metrics: Option<SocketAddr>,
     child: Child,
 }
 
@@ -18,8 +20,28 @@ impl ProxyProcess {
     /// Starts `exe` with `args` and `env` (on top of a clean HOME and no credentials) and
     /// waits for its `console:` line.
     pub fn start(exe: &str, args: &[String], env: &[(&str, String)]) -> ProxyProcess {
+        ProxyProcess::start_logged(exe, args, env, None)
+    }
+
+    /// As [`ProxyProcess::start`], its stderr (the logs) written to `logs`.
+    pub fn start_logged(
+        exe: &str,
+        args: &[String],
+        env: &[(&str, String)],
+        logs: Option<&std::path::Path>,
+    ) -> ProxyProcess {
         let home = std::env::temp_dir().join(format!("rds-proc-home-{}", std::process::id()));
         std::fs::create_dir_all(&home).unwrap();
+        static STARTED: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let log_path = logs.map_or_else(
+            || {
+                home.join(format!(
+                    "stderr-{}.log",
+                    STARTED.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
+                ))
+            },
+            std::path::Path::to_path_buf,
+        );
         let mut cmd = Command::new(exe);
         cmd.args(["--listen", "127.0.0.1:0", "--dist", "/nonexistent-dist"])
             .args(args)
@@ -29,18 +51,23 @@ impl ProxyProcess {
             .env_remove("ALIBABA_CLOUD_SECURITY_TOKEN")
             .env_remove("ALIBABA_CLOUD_PROFILE")
             .stdout(Stdio::piped())
-            .stderr(Stdio::null());
+            .stderr(Stdio::from(std::fs::File::create(&log_path).unwrap()));
         for (k, v) in env {
             cmd.env(k, v);
         }
         let mut child = cmd.spawn().unwrap();
         let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
+        let mut metrics = None;
         let addr = loop {
             let mut line = String::new();
             assert!(
                 out.read_line(&mut line).unwrap() > 0,
-                "the proxy exited before serving"
+                "the proxy exited before serving: {}",
+                std::fs::read_to_string(&log_path).unwrap_or_default()
             );
+            if let Some(rest) = line.trim().strip_prefix("metrics: http://") {
+                metrics = Some(rest.trim_end_matches("/metrics").parse().unwrap());
+            }
             if let Some(rest) = line.trim().strip_prefix("console: http://") {
                 break rest.trim_end_matches('/').parse().unwrap();
             }
@@ -52,7 +79,11 @@ impl ProxyProcess {
                 sink.clear();
             }
         });
-        ProxyProcess { addr, child }
+        ProxyProcess {
+            addr,
+            metrics,
+            child,
+        }
     }
 
     /// `kill -9`: no chance to finish anything.
@@ -70,6 +101,17 @@ impl ProxyProcess {
             self.addr,
             &format!("GET {target} HTTP/1.1\r\nhost: {}\r\n\r\n", self.addr),
         )
+    }
+
+    /// `GET /metrics` on the metrics listener, as text.
+    pub fn scrape(&self) -> String {
+        let addr = self.metrics.expect("started with --metrics-listen");
+        let r = send_raw(
+            addr,
+            &format!("GET /metrics HTTP/1.1\r\nhost: {addr}\r\n\r\n"),
+        );
+        assert_eq!(r.status, 200, "{}", r.body);
+        r.body
     }
 
     pub fn post_backup(&self, body: &str) -> Reply {

@@ -558,6 +558,28 @@ pub fn list_tag_resources(state: &State, args: &Args) -> Result<Value, ApiError>
     }))
 }
 
+/// `DescribeRegions`: the regions and zones of the fleet's instances (the proxy's
+/// readiness uses it as its cheap call).
+pub fn describe_regions(state: &State) -> Result<Value, ApiError> {
+    let pairs: std::collections::BTreeSet<(&str, &str)> = state
+        .fleet
+        .instances
+        .iter()
+        .map(|i| (i.region.as_str(), i.zone.as_str()))
+        .collect();
+    let regions: Vec<Value> = pairs
+        .into_iter()
+        .map(|(region, zone)| {
+            json!({
+                "RegionId": region,
+                "ZoneId": zone,
+                "RegionEndpoint": "rds.aliyuncs.com",
+            })
+        })
+        .collect();
+    Ok(json!({ "Regions": { "RDSRegion": regions } }))
+}
+
 /// Runs an action by name; `None` when the emulator does not know it.
 pub fn dispatch(state: &State, action: &str, args: &Args) -> Option<Result<Value, ApiError>> {
     Some(match action {
@@ -568,6 +590,7 @@ pub fn dispatch(state: &State, action: &str, args: &Args) -> Option<Result<Value
         "DescribeDBInstanceAttribute" => describe_db_instance_attribute(state, args),
         "DescribeDatabases" => describe_databases(state, args),
         "ListTagResources" => list_tag_resources(state, args),
+        "DescribeRegions" => describe_regions(state),
         _ => return None,
     })
 }

@@ -111,9 +111,75 @@ fn instance_id(value: Option<&str>) -> Result<String> {
     Ok(id.to_owned())
 }
 
-/// `GET /api/health`.
-pub async fn health() -> Json<Value> {
+/// `GET /api/health/live`: the process answers.
+pub async fn live() -> Json<Value> {
     Json(json!({"status": "ok"}))
+}
+
+/// `GET /api/health/ready` (and `/api/health`): the store takes writes, the credentials
+/// are valid for at least a minute, the upstream answered recently or answers a cheap call
+/// now. 200 when all hold, else 503; each check with its reason.
+pub async fn ready(State(app): State<Arc<App>>) -> Response {
+    let store = match tokio::time::timeout(
+        std::time::Duration::from_secs(2),
+        crate::telemetry::timed(
+            "check_writable",
+            app.store.check_writable(&app.owner, now_ms()),
+        ),
+    )
+    .await
+    {
+        Ok(Ok(())) => json!({"ok": true}),
+        Ok(Err(e)) => {
+            json!({"ok": false, "reason": format!("the store does not take writes: {e}")})
+        }
+        Err(_) => json!({"ok": false, "reason": "the store did not answer within 2 s"}),
+    };
+    let credentials = match app.upstream.live() {
+        None => json!({"ok": true}),
+        Some(l) => {
+            let s = l.status();
+            match s.seconds_left() {
+                Some(left) if left < 60 => json!({
+                    "ok": false,
+                    "provider": s.provider,
+                    "expiresIn": left,
+                    "reason": credentials_reason(left, s.last_error.as_deref()),
+                }),
+                left => json!({"ok": true, "provider": s.provider, "expiresIn": left}),
+            }
+        }
+    };
+    let upstream = match app.upstream.check_answers().await {
+        Ok(ago) => json!({"ok": true, "lastAnswerSecondsAgo": ago}),
+        Err(e) => json!({"ok": false, "reason": e}),
+    };
+    let ok = [&store, &credentials, &upstream]
+        .iter()
+        .all(|c| c["ok"] == true);
+    let body = json!({
+        "status": if ok { "ok" } else { "not-ready" },
+        "checks": {"store": store, "credentials": credentials, "upstream": upstream},
+    });
+    let status = if ok {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    (status, Json(body)).into_response()
+}
+
+/// Why credentials that expire within a minute make the proxy not ready.
+fn credentials_reason(left: i64, error: Option<&str>) -> String {
+    let when = if left <= 0 {
+        format!("the key expired {} s ago", -left)
+    } else {
+        format!("the key expires in {left} s")
+    };
+    match error {
+        Some(e) => format!("{when} and refreshing it failed: {e}"),
+        None => format!("{when} and is not refreshed yet"),
+    }
 }
 
 /// `GET /api/config`: demo or live, the regions, how callers sign in, who this caller is
@@ -236,11 +302,14 @@ pub async fn create_backup(
         Ok(r) => r,
         Err(e) => {
             fill_error(&mut record, &e);
-            app.audit.write(&record);
+            finish(&app, &record);
             return Err(e);
         }
     };
-    let task = tokio::spawn(submit(app.clone(), rid, caller, text, record));
+    // The task keeps the request's id for its log lines.
+    let task = tokio::spawn(
+        crate::error::REQUEST_ID.scope(rid.clone(), submit(app.clone(), rid, caller, text, record)),
+    );
     match task.await {
         Ok(answer) => answer,
         Err(e) => Err(ProxyError::UpstreamBroken(format!(
@@ -261,7 +330,7 @@ async fn submit(
         Ok(c) => c,
         Err(e) => {
             fill_error(&mut record, &e);
-            app.audit.write(&record);
+            finish(&app, &record);
             return Err(e);
         }
     };
@@ -276,17 +345,25 @@ async fn submit(
         params: record.params.to_string(),
     };
     let lease_until = now + app.upstream.timeout_ms() + SENDER_GRACE_MS;
-    if let Err(e) = app
-        .store
-        .insert_sending(&submission, &app.owner, lease_until)
-        .await
+    if let Err(e) = crate::telemetry::timed(
+        "insert",
+        app.store
+            .insert_sending(&submission, &app.owner, lease_until),
+    )
+    .await
     {
         let e = ProxyError::StoreUnavailable(e.to_string());
         fill_error(&mut record, &e);
-        app.audit.write(&record);
+        finish(&app, &record);
         return Err(e);
     }
     send_and_record(app, rid, checked, record).await
+}
+
+/// Audits a CreateBackup attempt and counts its outcome.
+fn finish(app: &App, record: &AuditRecord) {
+    crate::telemetry::create_backup(record.outcome, record.code.as_deref());
+    app.audit.write(record);
 }
 
 /// How long past the upstream timeout a sender holds its row before a worker may
@@ -361,10 +438,12 @@ async fn send_and_record(
         ),
         Err(e) => lost(e.to_string()),
     };
-    match app
-        .store
-        .record_outcome(&id, &app.owner, &outcome, now_ms())
-        .await
+    match crate::telemetry::timed(
+        "record_outcome",
+        app.store
+            .record_outcome(&id, &app.owner, &outcome, now_ms()),
+    )
+    .await
     {
         Ok(true) => {}
         // Its lease ran out first: a worker reconciles it from the service's side.
@@ -391,7 +470,7 @@ async fn send_and_record(
             };
         }
     }
-    app.audit.write(&record);
+    finish(&app, &record);
     let (status, body) = answer?;
     Ok((
         StatusCode::from_u16(status).unwrap_or(StatusCode::OK),

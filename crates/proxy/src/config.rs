@@ -112,8 +112,14 @@ pub struct Args {
     pub audit_log: Option<PathBuf>,
     /// The record of submissions and jobs: postgres://USER@HOST:PORT/DB (several replicas
     /// share it), sqlite://PATH, or memory. Default: SQLite in --data-dir (demo mode
-    /// without --data-dir: memory).
-    #[arg(long, value_name = "URL")]
+    /// without --data-dir: memory). From RDS_BACKUP_DATABASE_URL when not given, so a
+    /// password need not be on the command line.
+    #[arg(
+        long,
+        value_name = "URL",
+        env = "RDS_BACKUP_DATABASE_URL",
+        hide_env_values = true
+    )]
     pub database: Option<String>,
     /// Where the SQLite record lives (rds-backup.db); created if missing. Default:
     /// $STATE_DIRECTORY (systemd), else ~/.local/state/rds-backup-proxy.
@@ -151,7 +157,31 @@ pub struct Args {
     /// Worker threads (default: one per CPU; 1 runs everything on the main thread).
     #[arg(long)]
     pub threads: Option<usize>,
+    /// Serve Prometheus metrics at http://ADDR/metrics (a listener of its own, never the
+    /// public one).
+    #[arg(long, value_name = "ADDR")]
+    pub metrics_listen: Option<String>,
+    /// Log lines as readable text or as one JSON object per line (RUST_LOG filters).
+    #[arg(long, value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+    /// Do not serve: GET this health URL (for example
+    /// http://127.0.0.1:8080/api/health/ready) and exit 0 when it answers 200, else 1.
+    /// For a container's HEALTHCHECK, where there is no curl.
+    #[arg(long, value_name = "URL")]
+    pub healthcheck: Option<String>,
 }
+
+/// How log lines are written (to stderr).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    /// One readable line per event.
+    Text,
+    /// One JSON object per line: time, level, target and the event's fields.
+    Json,
+}
+
+/// The log target of what the proxy says as it starts (shown by default).
+pub const START: &str = "rds_backup_proxy::start";
 
 /// The host demo calls are signed for: they never leave the process.
 const DEMO_ENDPOINT: &str = "http://emulator.localhost";
@@ -265,8 +295,9 @@ async fn auth(args: &Args, kind: AuthKind, system_proxy: SystemProxy) -> Result<
                 .load()
                 .await
                 .map_err(|e| format!("--auth oidc: the issuer's keys: {e}"))?;
-            eprintln!(
-                "rds-backup-proxy: oidc: {n} signing key(s) of {}",
+            tracing::info!(
+                target: START,
+                "oidc: {n} signing key(s) of {}",
                 verifier.settings().issuer
             );
             Auth::Oidc(Arc::new(verifier))
@@ -340,8 +371,9 @@ async fn store(args: &Args, mode: Mode) -> Result<Store, String> {
     let store = Store::open(&url)
         .await
         .map_err(|e| format!("the record ({}): {e}", redact_url(&url)))?;
-    eprintln!(
-        "rds-backup-proxy: record of submissions: {}",
+    tracing::info!(
+        target: START,
+        "record of submissions: {}",
         redact_url(&url)
     );
     Ok(store)
@@ -387,7 +419,7 @@ pub async fn build(args: &Args) -> Result<Started, String> {
     } else {
         let env = credentials::Env::from_process();
         for w in credentials::warnings(&env) {
-            eprintln!("rds-backup-proxy: warning: {w}");
+            tracing::warn!(target: START, "{w}");
         }
         let options = credentials::Options {
             only: args
@@ -429,8 +461,9 @@ pub async fn build(args: &Args) -> Result<Started, String> {
                 None => Target::Regional,
             };
             let status = l.status();
-            eprintln!(
-                "rds-backup-proxy: live, credentials from {} (key {}…{})",
+            tracing::info!(
+                target: START,
+                "live, credentials from {} (key {}…{})",
                 status.provider,
                 status.key_prefix,
                 status
@@ -472,7 +505,10 @@ pub async fn build(args: &Args) -> Result<Started, String> {
                 ..rds_backup_emulator::Config::default()
             }
             .into_state();
-            eprintln!("rds-backup-proxy: demo mode, requests go to an emulator in this process");
+            tracing::info!(
+                target: START,
+                "demo mode, requests go to an emulator in this process"
+            );
             let endpoint = Endpoint::parse_override(DEMO_ENDPOINT).map_err(|e| e.to_string())?;
             let demo = Credentials::new(
                 rds_backup_emulator::DEMO_KEY_ID,
@@ -533,8 +569,9 @@ pub async fn build(args: &Args) -> Result<Started, String> {
     app.site = site;
     app.limits = args.limits();
     if !args.dist.join("index.html").is_file() {
-        eprintln!(
-            "rds-backup-proxy: no console at {} (build it with scripts/run.sh); serving the API only",
+        tracing::warn!(
+            target: START,
+            "no console at {} (build it with scripts/run.sh); serving the API only",
             args.dist.display()
         );
     }

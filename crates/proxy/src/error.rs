@@ -264,7 +264,8 @@ impl ProxyError {
 }
 
 tokio::task_local! {
-    /// The id of the request being served (set by [`crate::request_id`]'s layer), so that
+    /// The id of the request being served (set by the request layer, and for a submission's
+    /// own task and the worker's calls about it), so that
     /// an error answers with the same id the logs and the audit line carry.
     pub static REQUEST_ID: String;
 }

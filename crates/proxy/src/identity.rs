@@ -284,6 +284,9 @@ impl FromRequestParts<Arc<App>> for Caller {
             .identify(&parts.headers, peer_of(parts))
             .await
             .map_err(ProxyError::Unauthorized)?;
+        if let Some(slot) = parts.extensions.get::<crate::CallerSlot>() {
+            let _ = slot.0.set(caller.user.clone());
+        }
         parts.extensions.insert(caller.clone());
         Ok(caller)
     }

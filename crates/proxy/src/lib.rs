@@ -16,6 +16,7 @@ pub mod lookup;
 pub mod policy;
 pub mod serve;
 pub mod site;
+pub mod telemetry;
 pub mod upstream;
 pub mod worker;
 
@@ -151,15 +152,44 @@ impl App {
     }
 }
 
-/// Gives every request an id: in its extensions (for handlers and the audit), for the
-/// error body (the task-local [`REQUEST_ID`]), and in the `x-request-id` answer header.
-async fn request_id(State(app): State<Arc<App>>, mut req: Request, next: Next) -> Response {
+/// Where the caller a request turned out to have is written, for its log line.
+#[derive(Clone, Debug, Default)]
+pub struct CallerSlot(pub Arc<std::sync::OnceLock<String>>);
+
+/// Gives every request an id (in its extensions for handlers and the audit, for the error
+/// body through the task-local [`REQUEST_ID`], in the `x-request-id` answer header), then
+/// counts it (metrics) and logs one line: id, method, route, status, duration, caller.
+async fn observe(State(app): State<Arc<App>>, mut req: Request, next: Next) -> Response {
     let id = app.request_id();
+    let started = std::time::Instant::now();
+    let method = req.method().clone();
+    let route = telemetry::route_label(req.uri().path());
+    let slot = CallerSlot::default();
     req.extensions_mut().insert(api::RequestId(id.clone()));
+    req.extensions_mut().insert(slot.clone());
     let mut response = REQUEST_ID.scope(id.clone(), next.run(req)).await;
     if let Ok(v) = HeaderValue::from_str(&id) {
         response.headers_mut().insert("x-request-id", v);
     }
+    let status = response.status().as_u16();
+    let elapsed = started.elapsed();
+    telemetry::request(route, status, elapsed);
+    let code = response
+        .extensions()
+        .get::<error::ErrorCode>()
+        .map(|c| c.0.clone())
+        .unwrap_or_default();
+    tracing::info!(
+        target: "rds_backup_proxy::access",
+        request_id = %id,
+        method = %method,
+        route,
+        status,
+        duration_ms = (elapsed.as_secs_f64() * 1e6).round() / 1e3,
+        caller = slot.0.get().map_or("-", String::as_str),
+        code = %code,
+        "request"
+    );
     response
 }
 
@@ -176,7 +206,9 @@ async fn limit_error(app: Arc<App>, err: tower::BoxError) -> Response {
 /// Host/Origin guard and CORS when origins are allowed.
 pub fn router(app: Arc<App>) -> Router {
     let api = Router::new()
-        .route("/api/health", get(api::health))
+        .route("/api/health", get(api::ready))
+        .route("/api/health/live", get(api::live))
+        .route("/api/health/ready", get(api::ready))
         .route("/api/config", get(api::config))
         .route("/api/backups", post(api::create_backup))
         .route("/api/instances", get(api::list_instances))
@@ -219,6 +251,5 @@ pub fn router(app: Arc<App>) -> Router {
                 ))
                 .timeout(app.limits.request_timeout),
         )
-        .layer(middleware::from_fn_with_state(app.clone(), request_id))
-        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .layer(middleware::from_fn_with_state(app.clone(), observe))
 }

@@ -182,6 +182,17 @@ impl Policies {
     }
 }
 
+/// A refusal as the error the caller sees, counted for the metrics.
+fn refused(caller: &Caller, action: &str, d: Denial) -> ProxyError {
+    crate::telemetry::denial(action);
+    ProxyError::Forbidden {
+        user: caller.user.clone(),
+        action: action.to_owned(),
+        resource: d.resource,
+        why: d.why,
+    }
+}
+
 /// An authorization layer for handlers: `None` (no policies file) allows everything.
 pub struct Authorizer(pub Option<Policies>);
 
@@ -195,12 +206,7 @@ impl Authorizer {
     ) -> Result<(), ProxyError> {
         let Some(p) = &self.0 else { return Ok(()) };
         p.decide(caller, action, resource)
-            .map_err(|d| ProxyError::Forbidden {
-                user: caller.user.clone(),
-                action: action.to_owned(),
-                resource: d.resource,
-                why: d.why,
-            })
+            .map_err(|d| refused(caller, action, d))
     }
 
     /// Refuses early what the check on the real instance could not allow (see
@@ -214,17 +220,15 @@ impl Authorizer {
     ) -> Result<(), ProxyError> {
         let Some(p) = &self.0 else { return Ok(()) };
         p.precheck(caller, action, region, instance)
-            .map_err(|d| ProxyError::Forbidden {
-                user: caller.user.clone(),
-                action: action.to_owned(),
-                resource: d.resource,
-                why: d.why,
-            })
+            .map_err(|d| refused(caller, action, d))
     }
 
     /// Whether `caller` may do `action` on `resource` (for filtering lists).
+    /// Not counted as a denial: leaving an instance out of a list is not a refusal.
     pub fn allows(&self, caller: &Caller, action: &str, resource: &Resource) -> bool {
-        self.check(caller, action, resource).is_ok()
+        self.0
+            .as_ref()
+            .is_none_or(|p| p.decide(caller, action, resource).is_ok())
     }
 
     /// Whether a policies file is in force.

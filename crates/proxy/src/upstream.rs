@@ -6,6 +6,7 @@ use rds_backup_core::sign::{Call, Method, RDS_VERSION, SignatureVersion, WireReq
 use rds_backup_core::{Credentials, Endpoint, Region, UtcTime};
 use serde_json::Value;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::Duration;
 
 /// Where calls go: the region's official endpoint, or one fixed endpoint (an emulator, a test).
@@ -54,6 +55,10 @@ pub struct Upstream {
     target: Target,
     credentials: Signer,
     nonces: Nonces,
+    /// When the service last answered (ms).
+    last_answer_ms: AtomicI64,
+    /// When a call last failed to get an answer (ms).
+    last_failure_ms: AtomicI64,
 }
 
 /// What calls are signed with.
@@ -146,6 +151,8 @@ impl Upstream {
             target,
             credentials: Signer::Fixed(credentials),
             nonces: Nonces::new(),
+            last_answer_ms: AtomicI64::new(0),
+            last_failure_ms: AtomicI64::new(0),
         }
     }
 
@@ -161,6 +168,8 @@ impl Upstream {
             target,
             credentials: Signer::Live(live),
             nonces: Nonces::new(),
+            last_answer_ms: AtomicI64::new(0),
+            last_failure_ms: AtomicI64::new(0),
         }
     }
 
@@ -185,6 +194,8 @@ impl Upstream {
             target: Target::Fixed(endpoint),
             credentials: Signer::Fixed(credentials),
             nonces: Nonces::new(),
+            last_answer_ms: AtomicI64::new(0),
+            last_failure_ms: AtomicI64::new(0),
         }
     }
 
@@ -267,7 +278,45 @@ impl Upstream {
         }
     }
 
+    /// Whether the upstream answers: it did within the last 30 s with no failed call
+    /// since, or it answers a cheap call (DescribeRegions) now; any answer, even a
+    /// refusal, counts. `Ok` carries how many seconds ago it last answered.
+    pub async fn check_answers(&self) -> Result<i64, String> {
+        let last = self.last_answer_ms.load(Ordering::Relaxed);
+        let ago = (now_ms() - last) / 1000;
+        if ago <= 30 && self.last_failure_ms.load(Ordering::Relaxed) < last {
+            return Ok(ago);
+        }
+        let region = Region::new("cn-hangzhou").map_err(|e| e.to_string())?;
+        let call = self.call(&region, "DescribeRegions", Vec::new());
+        match tokio::time::timeout(std::time::Duration::from_secs(3), call).await {
+            Ok(Ok(_) | Err(ProxyError::Upstream { .. })) => Ok(0),
+            Ok(Err(e)) => Err(format!("the RDS endpoint does not answer: {e}")),
+            Err(_) => Err("the RDS endpoint did not answer a DescribeRegions within 3 s".into()),
+        }
+    }
+
     async fn send(&self, call: Call) -> Result<Reply, ProxyError> {
+        let started = std::time::Instant::now();
+        let action = call.action.clone();
+        let result = self.exchange(call).await;
+        let outcome = match &result {
+            Ok(_) => "ok",
+            Err(ProxyError::Upstream { .. }) => "refused",
+            Err(ProxyError::UpstreamTimeout(_)) => "timeout",
+            Err(ProxyError::UpstreamUnreachable(_)) => "unreachable",
+            Err(ProxyError::UpstreamBroken(_)) => "broken",
+            Err(ProxyError::CredentialsUnavailable(_)) => "no-credentials",
+            Err(_) => "invalid",
+        };
+        crate::telemetry::upstream(&action, outcome, started.elapsed());
+        if matches!(outcome, "timeout" | "unreachable" | "broken") {
+            self.last_failure_ms.store(now_ms(), Ordering::Relaxed);
+        }
+        result
+    }
+
+    async fn exchange(&self, call: Call) -> Result<Reply, ProxyError> {
         let credentials = match &self.credentials {
             Signer::Fixed(c) => c.clone(),
             Signer::Live(l) => l
@@ -275,12 +324,27 @@ impl Upstream {
                 .map_err(|e| ProxyError::CredentialsUnavailable(e.to_string()))?,
         };
         let signed = sign(&call, &credentials, SignatureVersion::V3);
-        let (status, content_type, bytes) = match &self.transport {
+        let answer = match &self.transport {
             Transport::Network { client, timeout } => {
                 send_network(client, *timeout, &signed.request).await?
             }
             Transport::InProcess(router) => send_in_process(router, signed.request).await?,
         };
+        let Answer {
+            status,
+            content_type,
+            request_id,
+            body: bytes,
+        } = answer;
+        tracing::info!(
+            target: "rds_backup_proxy::upstream",
+            request_id = %crate::error::current_request_id(),
+            action = %call.action,
+            status,
+            upstream_request_id = %request_id,
+            "upstream"
+        );
+        self.last_answer_ms.store(now_ms(), Ordering::Relaxed);
         let not_json = || ProxyError::UpstreamNotJson {
             status,
             content_type: content_type.clone(),
@@ -322,8 +386,28 @@ pub const STS_VERSION: &str = "2015-04-01";
 /// The central STS endpoint.
 pub const STS_ENDPOINT: &str = "sts.aliyuncs.com";
 
-/// Status, content type and body of an answer.
-type Answer = (u16, String, bytes::Bytes);
+/// What came back.
+struct Answer {
+    status: u16,
+    content_type: String,
+    /// The service's `x-acs-request-id`.
+    request_id: String,
+    body: bytes::Bytes,
+}
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+}
+
+fn request_id_of(headers: &axum::http::HeaderMap) -> String {
+    headers
+        .get("x-acs-request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("-")
+        .to_owned()
+}
 
 /// Sends a signed request over the network.
 async fn send_network(
@@ -339,8 +423,14 @@ async fn send_network(
     let response = req.send().await.map_err(|e| classify(&e, secs))?;
     let status = response.status().as_u16();
     let content_type = content_type_of(response.headers());
-    let bytes = response.bytes().await.map_err(|e| classify(&e, secs))?;
-    Ok((status, content_type, bytes))
+    let request_id = request_id_of(response.headers());
+    let body = response.bytes().await.map_err(|e| classify(&e, secs))?;
+    Ok(Answer {
+        status,
+        content_type,
+        request_id,
+        body,
+    })
 }
 
 /// Hands a signed request to a router in this process.
@@ -374,10 +464,16 @@ async fn send_in_process(router: &axum::Router, wire: WireRequest) -> Result<Ans
     };
     let status = response.status().as_u16();
     let content_type = content_type_of(response.headers());
-    let bytes = axum::body::to_bytes(response.into_body(), ANSWER_LIMIT)
+    let request_id = request_id_of(response.headers());
+    let body = axum::body::to_bytes(response.into_body(), ANSWER_LIMIT)
         .await
         .map_err(|e| broken(e.to_string()))?;
-    Ok((status, content_type, bytes))
+    Ok(Answer {
+        status,
+        content_type,
+        request_id,
+        body,
+    })
 }
 
 /// The largest answer taken from the embedded emulator.

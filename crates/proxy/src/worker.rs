@@ -73,10 +73,12 @@ const BATCH: i64 = 64;
 pub async fn run(app: Arc<App>, mut stop: tokio::sync::watch::Receiver<bool>) {
     loop {
         let pace = app.pace;
-        let work = match app
-            .store
-            .claim_work(&app.owner, now_ms(), pace.lease, BATCH)
-            .await
+        let work = match crate::telemetry::timed(
+            "claim_work",
+            app.store
+                .claim_work(&app.owner, now_ms(), pace.lease, BATCH),
+        )
+        .await
         {
             Ok(w) => w,
             Err(e) => {
@@ -88,12 +90,13 @@ pub async fn run(app: Arc<App>, mut stop: tokio::sync::watch::Receiver<bool>) {
         let mut tasks = tokio::task::JoinSet::new();
         for row in work {
             let app = app.clone();
-            tasks.spawn(async move {
-                let id = row.id.clone();
+            // The submission's id is the request's: the worker's calls log under it.
+            let id = row.id.clone();
+            tasks.spawn(crate::error::REQUEST_ID.scope(id.clone(), async move {
                 if let Err(e) = process(&app, row).await {
                     tracing::warn!(submission = %id, "worker: {e}");
                 }
-            });
+            }));
         }
         while tasks.join_next().await.is_some() {}
         if full {

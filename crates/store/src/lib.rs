@@ -697,13 +697,33 @@ impl Store {
         rows.iter().map(row).collect()
     }
 
-    /// Proves the store takes writes now (for readiness): a write that changes nothing.
-    pub async fn check_writable(&self) -> Result<(), StoreError> {
-        sqlx::query("UPDATE submissions SET updated_ms = updated_ms WHERE id = $1")
-            .bind("__probe__")
+    /// Proves the store takes writes now (for readiness): a real write, the process's
+    /// row in `probes`; rows of processes gone for a day are dropped.
+    pub async fn check_writable(&self, owner: &str, now_ms: i64) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO probes (owner, at_ms) VALUES ($1, $2) \
+             ON CONFLICT (owner) DO UPDATE SET at_ms = excluded.at_ms",
+        )
+        .bind(owner)
+        .bind(now_ms)
+        .execute(&self.pool)
+        .await?;
+        sqlx::query("DELETE FROM probes WHERE at_ms < $1")
+            .bind(now_ms - 86_400_000)
             .execute(&self.pool)
             .await?;
         Ok(())
+    }
+
+    /// Submissions whose outcome or job has not ended (`sending`, `unknown`, running jobs).
+    pub async fn count_open(&self) -> Result<i64, StoreError> {
+        let r = sqlx::query(
+            "SELECT COUNT(*) AS n FROM submissions WHERE state = 'sending' OR state = 'unknown' \
+             OR (state = 'sent' AND (job_status IS NULL OR job_status NOT IN ('Finished', 'Failed', 'Lost')))",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(r.try_get("n")?)
     }
 
     /// Every submission (tests and tools; newest first).
@@ -875,7 +895,8 @@ mod tests {
                 .map(|x| x.id)
                 .collect();
             assert_eq!(ids, ["s2", "s1"]);
-            s.check_writable().await.unwrap();
+            s.check_writable("test", 1).await.unwrap();
+            s.check_writable("test", 2).await.unwrap();
         });
     }
 
