@@ -555,9 +555,9 @@ pub fn app(props: &AppProps) -> Html {
                     </datalist>
                     if let Some(i) = &picked {
                         <p class="instance-info" data-status={i.status.clone()}>{ format!("{} · {} · {} · {} · {}", i.engine, i.storage, i.status, i.lock_mode, i.kind) }</p>
-                        if i.status != "Running" { <p class="warning" role="alert">{ t(l, Text::StateWarning) }</p> }
-                        if i.lock_mode != "Unlock" && !i.lock_mode.is_empty() { <p class="warning" role="alert">{ t(l, Text::LockWarning) }</p> }
-                        if i.kind == "Readonly" { <p class="warning" role="alert">{ t(l, Text::ReadOnlyWarning) }</p> }
+                        { for instance_warnings(i).into_iter().map(|code| html! {
+                            <p class="warning" role="alert" data-code={code}>{ warning_text(l, code) }</p>
+                        }) }
                     }
                     <div class="pair">
                         <div class="field">
@@ -882,5 +882,29 @@ fn job_view(l: Lang, job: &Job) -> Html {
                 </section>
             }
         }
+    }
+}
+
+/// What the instance itself fails of core's preconditions (type, lock, state), as codes.
+fn instance_warnings(i: &Instance) -> Vec<&'static str> {
+    let facts = rds_backup_core::precondition::InstanceState {
+        instance_type: i.kind.clone(),
+        lock_mode: i.lock_mode.clone(),
+        status: i.status.clone(),
+        ..Default::default()
+    };
+    rds_backup_core::precondition::warnings(&facts)
+        .into_iter()
+        .map(|u| u.code)
+        .collect()
+}
+
+/// The warning shown for a precondition the picked instance does not meet.
+fn warning_text(l: Lang, code: &str) -> String {
+    match code {
+        "IncorrectDBInstanceState" => t(l, Text::StateWarning).to_owned(),
+        "IncorrectDBInstanceLockMode.ValueNotSupported" => t(l, Text::LockWarning).to_owned(),
+        "ReadDBInstanceNotSupport" => t(l, Text::ReadOnlyWarning).to_owned(),
+        other => advice(l, other).map_or_else(|| other.to_owned(), |(what, _)| what.to_owned()),
     }
 }

@@ -9,8 +9,10 @@ pub mod check;
 pub mod encode;
 pub mod endpoint;
 pub mod input;
+pub mod intent;
 pub mod model;
 pub mod policy;
+pub mod precondition;
 pub mod report;
 pub mod request;
 pub mod rules;
@@ -23,6 +25,7 @@ pub mod verify;
 pub use check::{Choice, Code, Context, FieldChoices, Problem, choices, validate};
 pub use endpoint::{Endpoint, Region};
 pub use input::{Input, InputError};
+pub use intent::{Goal, Intent};
 pub use model::{
     BackupMethod, BackupStrategy, BackupType, DbInstanceId, DbName, Engine, Field, Retention,
     StorageKind, StorageType,

@@ -4,14 +4,13 @@
 use crate::api::ApiError;
 use crate::fleet::Instance;
 use crate::state::{JobSpec, Stage, State};
+use rds_backup_core::precondition;
 use rds_backup_core::request::split_db_names;
-use rds_backup_core::{
-    BackupMethod, BackupStrategy, Context, Draft, Engine, Problem, Region, UtcTime, validate,
-};
+use rds_backup_core::{Context, Draft, Engine, Problem, Region, UtcTime, validate};
 use serde_json::{Map, Value, json};
 
 /// The most backup sets one instance may create in a day.
-pub const DAILY_LIMIT: usize = 20;
+pub const DAILY_LIMIT: usize = precondition::DAILY_LIMIT as usize;
 
 /// The verified business parameters of a call, with typed access.
 pub struct Args<'a>(pub &'a [(String, String)]);
@@ -134,105 +133,37 @@ pub fn create_backup(state: &State, args: &Args) -> Result<Value, ApiError> {
         validate(&Context::new(inst.engine, inst.storage), &draft).map_err(|p| refusal(&p))?;
     let rule = request.rule();
 
-    if inst.instance_type == "Readonly" {
-        return Err(ApiError::new(
-            400,
-            "ReadDBInstanceNotSupport",
-            "The operation is not permitted due to type of the instance.",
-        ));
-    }
-    if inst.lock_mode != "Unlock" {
-        return Err(ApiError::new(
-            400,
-            "IncorrectDBInstanceLockMode.ValueNotSupported",
-            format!(
-                "The Current DB instance lock mode does not support this operation. (LockMode: {})",
-                inst.lock_mode
-            ),
-        ));
-    }
-    if inst.status != "Running" {
-        return Err(ApiError::new(
-            403,
-            "IncorrectDBInstanceState",
-            format!(
-                "Current DB instance state does not support this operation. (DBInstanceStatus: {})",
-                inst.status
-            ),
-        ));
-    }
-    let names: Vec<String> = request
-        .db_names()
-        .iter()
-        .map(|n| n.as_str().to_owned())
-        .collect();
-    for name in &names {
-        if !inst
-            .databases
-            .iter()
-            .any(|d| &d.name == name && d.status == "Running")
-        {
-            return Err(ApiError::new(
-                404,
-                "InvalidDB.NotFound",
-                format!(
-                    "Specified db does not exist or DB status does not support this operation. (DBName: {name})"
-                ),
-            ));
-        }
-    }
-    if rule.method == BackupMethod::Logical {
-        let targets: Vec<_> = if rule.strategy == Some(BackupStrategy::Db) {
-            inst.databases
-                .iter()
-                .filter(|d| names.contains(&d.name))
-                .collect()
-        } else {
-            inst.databases.iter().collect()
-        };
-        if targets.is_empty() || targets.iter().all(|d| d.empty) {
-            return Err(ApiError::new(
-                400,
-                "InvalidBackupMethod.ValueNotSupport",
-                "Logical backups are not supported for an instance without data: its databases are empty or missing.",
-            ));
-        }
-        if let Some(d) = targets.iter().find(|d| d.empty) {
-            return Err(ApiError::new(
-                400,
-                "InvalidBackupMethod.ValueNotSupport",
-                format!(
-                    "Logical backup of an empty database is not supported. (DBName: {})",
-                    d.name
-                ),
-            ));
-        }
-    }
-
+    // The instance's preconditions: core's table, in the service's order.
     let now = state.clock.now_ms();
     let today = now.div_euclid(86_400_000);
     let mut jobs = state.jobs();
     let mine: Vec<_> = jobs.all.iter().filter(|j| j.instance == inst.id).collect();
-    if mine.iter().any(|j| !j.progress(now).0.ended()) {
-        return Err(ApiError::new(
-            400,
-            "BackupJobExists",
-            "A backup job already exists in the specified DB instance.",
-        ));
-    }
-    if mine
-        .iter()
-        .filter(|j| j.created_ms.div_euclid(86_400_000) == today)
-        .count()
-        >= DAILY_LIMIT
-    {
-        return Err(ApiError::new(
-            403,
-            "Exceeded.BackupTimes",
-            format!(
-                "The backup times exceeds: at most {DAILY_LIMIT} backup sets per instance per day."
-            ),
-        ));
+    let facts = precondition::InstanceState {
+        instance_type: inst.instance_type.clone(),
+        lock_mode: inst.lock_mode.clone(),
+        status: inst.status.clone(),
+        databases: Some(
+            inst.databases
+                .iter()
+                .map(|d| precondition::Database {
+                    name: d.name.clone(),
+                    status: d.status.clone(),
+                    empty: d.empty,
+                })
+                .collect(),
+        ),
+        task_running: Some(mine.iter().any(|j| !j.progress(now).0.ended())),
+        sets_today: Some(
+            u32::try_from(
+                mine.iter()
+                    .filter(|j| j.created_ms.div_euclid(86_400_000) == today)
+                    .count(),
+            )
+            .unwrap_or(u32::MAX),
+        ),
+    };
+    if let Err(unmet) = precondition::check(&facts, &request) {
+        return Err(ApiError::new(unmet.status, unmet.code, unmet.message));
     }
     let backup_type = match rule.backup_type {
         Some(rds_backup_core::BackupType::Auto) if !mine.is_empty() => "IncrementalBackup",
@@ -251,7 +182,11 @@ pub fn create_backup(state: &State, args: &Args) -> Result<Value, ApiError> {
             .collect(),
         method: method.to_owned(),
         backup_type: backup_type.to_owned(),
-        db_names: names,
+        db_names: request
+            .db_names()
+            .iter()
+            .map(|n| n.as_str().to_owned())
+            .collect(),
     };
     let id = jobs.push(&inst.id, now, state.job_ms, spec, state.take_failure(inst));
     Ok(json!({ "BackupJobId": id.to_string() }))
