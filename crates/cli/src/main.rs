@@ -2,6 +2,7 @@
 #![forbid(unsafe_code)]
 
 mod commands;
+mod plans;
 mod snippets;
 mod wire;
 
@@ -78,6 +79,13 @@ enum Command {
     /// Which credentials the chain finds: the provider, the first 4 characters of the key
     /// id, when it expires. Never a secret. Exit 0 found, 2 none.
     Whoami(wire::CredentialArgs),
+    /// A fleet plan, made by the proxy before anything runs: every selected instance with
+    /// its request or its reasons.
+    ///
+    /// Prints one JSON object per instance: {"DBInstanceId", "RegionId", "Engine",
+    /// "StorageType", "ok", "params", "RemainingToday"} or {..., "ok": false, "errors":
+    /// [{"code", "message"}]}. Exit status: 0 every item can run, 1 some cannot, 2 no plan.
+    Plan(plans::PlanArgs),
 }
 
 fn main() -> ExitCode {
@@ -89,6 +97,7 @@ fn main() -> ExitCode {
         Command::Preview(args) => wire::preview(&args, &commands::read_stdin()),
         Command::Snippet(args) => snippets::snippet(&args, &commands::read_stdin()),
         Command::Whoami(args) => wire::whoami(&args),
+        Command::Plan(args) => plans::plan(&args),
     };
     outcome.print()
 }

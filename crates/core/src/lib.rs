@@ -11,6 +11,7 @@ pub mod endpoint;
 pub mod input;
 pub mod intent;
 pub mod model;
+pub mod plan;
 pub mod policy;
 pub mod precondition;
 pub mod report;

@@ -209,6 +209,15 @@ pub fn check(state: &InstanceState, request: &CreateBackup) -> Result<(), Unmet>
     first(state, Some(request))
 }
 
+/// Every precondition `request` does not meet on the instance, in the service's order
+/// (a plan names them all; the service answers with the first).
+pub fn unmet_all(state: &InstanceState, request: &CreateBackup) -> Vec<Unmet> {
+    PRECONDITIONS
+        .iter()
+        .filter_map(|p| unmet(p, state, Some(request)))
+        .collect()
+}
+
 /// The preconditions the instance itself fails, whatever the request (for warnings
 /// before a request is composed): read-only, locked, not running, a task running, the
 /// daily limit.

@@ -15,8 +15,16 @@ struct Args {
     #[arg(long, default_value = "127.0.0.1:18080")]
     listen: String,
     /// A fleet file (JSON, see the emulator's README); default: the built-in demo fleet.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "generate_fleet")]
     fleet: Option<std::path::PathBuf>,
+    /// Serve a generated fleet of N instances (every engine and storage kind, four
+    /// regions; some stopped, locked, read-only, empty, at the daily limit).
+    #[arg(long, value_name = "N")]
+    generate_fleet: Option<usize>,
+    /// Print the generated fleet of N instances as a fleet file and exit (for
+    /// `rds-backup-proxy --demo-fleet`).
+    #[arg(long, value_name = "N")]
+    write_fleet: Option<usize>,
     /// An accepted AccessKey as ID:SECRET or ID:SECRET:STS_TOKEN (repeatable).
     /// Default: RDS_EMULATOR_ACCESS_KEYS=id:secret,..., else the demo pair.
     #[arg(long = "access-key", value_name = "ID:SECRET")]
@@ -116,6 +124,15 @@ pub async fn main() -> ExitCode {
         eprintln!("rds-emulator: {msg}");
         ExitCode::from(2)
     };
+    if let Some(n) = args.write_fleet {
+        return match serde_json::to_string_pretty(&Fleet::generated(n)) {
+            Ok(text) => {
+                println!("{text}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => fail(e.to_string()),
+        };
+    }
     let keys = match keys(&args) {
         Ok(k) => k,
         Err(e) => return fail(e),
@@ -128,7 +145,10 @@ pub async fn main() -> ExitCode {
             },
             Err(e) => return fail(format!("cannot read {}: {e}", path.display())),
         },
-        None => Fleet::demo(),
+        None => match args.generate_fleet {
+            Some(n) => Fleet::generated(n),
+            None => Fleet::demo(),
+        },
     };
     if !(args.job_seconds.is_finite() && args.job_seconds >= 0.0 && args.job_seconds <= 86_400.0) {
         return fail("--job-seconds must be between 0 and 86400".into());

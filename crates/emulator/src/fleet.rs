@@ -77,6 +77,10 @@ fn primary() -> String {
     "Primary".into()
 }
 
+fn is_zero(n: &u32) -> bool {
+    *n == 0
+}
+
 /// An instance, with the attributes the console and the rules need.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -133,6 +137,10 @@ pub struct Instance {
     /// The tags (`{"team": "payments"}`), for `ListTagResources` and policy conditions.
     #[serde(rename = "Tags", default, skip_serializing_if = "BTreeMap::is_empty")]
     pub tags: BTreeMap<String, String>,
+    /// Backup sets the instance already made today when the emulator starts (the daily
+    /// limit is 20).
+    #[serde(rename = "BackupsToday", default, skip_serializing_if = "is_zero")]
+    pub backups_today: u32,
     /// Makes the instance's next backup job end `Failed` with this reason (once).
     #[serde(
         rename = "FailNextBackup",
@@ -162,6 +170,7 @@ impl Instance {
             pay_type: String::new(),
             databases: Vec::new(),
             tags: BTreeMap::new(),
+            backups_today: 0,
             fail_next_backup: None,
         }
     }
@@ -204,7 +213,7 @@ impl Fleet {
     }
 
     fn check(&self) -> Result<(), FleetError> {
-        let mut seen = Vec::new();
+        let mut seen = std::collections::HashSet::new();
         for i in &self.instances {
             let bad = |problem: String| FleetError::Invalid {
                 id: i.id.clone(),
@@ -212,10 +221,9 @@ impl Fleet {
             };
             DbInstanceId::new(&i.id).map_err(&bad)?;
             Region::new(&i.region).map_err(|e| bad(e.to_string()))?;
-            if seen.contains(&&i.id) {
+            if !seen.insert(&i.id) {
                 return Err(bad("listed twice".into()));
             }
-            seen.push(&i.id);
             for (value, set, name) in [
                 (&i.status, STATUSES, "DBInstanceStatus"),
                 (&i.lock_mode, LOCK_MODES, "LockMode"),
@@ -251,6 +259,88 @@ impl Fleet {
     /// Looks an instance up by id.
     pub fn get(&self, id: &str) -> Option<&Instance> {
         self.instances.iter().find(|i| i.id == id)
+    }
+
+    /// A generated fleet of `count` instances for load and plan tests, the same for the
+    /// same count: every engine and storage kind over four regions, tagged by team and
+    /// environment; of every 50, one stopped, one locked, one read-only, one whose
+    /// databases are empty, one at the daily limit of backup sets and one a set short.
+    pub fn generated(count: usize) -> Fleet {
+        use Engine::{MariaDb, MySql, PostgreSql, SqlServer};
+        use StorageType::{
+            CloudEssd, CloudEssd2, CloudEssd3, CloudSsd, EphemeralSsd, GeneralEssd, LocalSsd,
+        };
+        const REGIONS: [&str; 4] = ["cn-hangzhou", "cn-shanghai", "cn-beijing", "ap-southeast-1"];
+        const TEAMS: [&str; 5] = ["payments", "search", "ledger", "growth", "infra"];
+        const ENVS: [&str; 3] = ["prod", "staging", "dev"];
+        // Engine and storage pairs the service sells, cloud disks the most common.
+        const KINDS: [(Engine, StorageType, &str); 10] = [
+            (MySql, CloudEssd, "8.0"),
+            (MySql, LocalSsd, "5.7"),
+            (MySql, CloudSsd, "8.0"),
+            (PostgreSql, CloudEssd, "16.0"),
+            (PostgreSql, LocalSsd, "13.0"),
+            (SqlServer, CloudEssd, "2019_std_ha"),
+            (SqlServer, LocalSsd, "2016_ent_ha"),
+            (MariaDb, CloudEssd, "10.3"),
+            (MySql, GeneralEssd, "8.0"),
+            (PostgreSql, CloudEssd2, "15.0"),
+        ];
+        const MORE: [(Engine, StorageType, &str); 3] = [
+            (MySql, EphemeralSsd, "5.6"),
+            (MySql, CloudEssd3, "8.0"),
+            (SqlServer, CloudSsd, "2017_std_ha"),
+        ];
+        let instances = (0..count)
+            .map(|n| {
+                // Now and then a rarer pair, so every storage type is seen.
+                let (engine, storage, version) = if n % 97 == 96 {
+                    MORE[(n / 97) % MORE.len()]
+                } else {
+                    KINDS[n % KINDS.len()]
+                };
+                let region = REGIONS[(n / KINDS.len()) % REGIONS.len()];
+                let team = TEAMS[(n / 3) % TEAMS.len()];
+                let env = ENVS[n % ENVS.len()];
+                let prefix = if engine == PostgreSql { "pgm" } else { "rm" };
+                let id = format!("{prefix}-fleet-{n:05}");
+                let mut inst = Instance {
+                    engine_version: version.into(),
+                    description: format!("{team} {env} {engine} {version}"),
+                    class: "rds.mysql.s2.large".into(),
+                    category: "HighAvailability".into(),
+                    pay_type: "Postpaid".into(),
+                    databases: ["app", "orders", "reports"]
+                        .iter()
+                        .map(|d| Database {
+                            name: (*d).into(),
+                            status: running(),
+                            charset: utf8mb4(),
+                            empty: false,
+                        })
+                        .collect(),
+                    tags: [("team", team), ("env", env)]
+                        .iter()
+                        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                        .collect(),
+                    ..Instance::new(&id, region, engine, storage)
+                };
+                match n % 50 {
+                    7 => inst.status = "Stopped".into(),
+                    13 => inst.lock_mode = "ManualLock".into(),
+                    19 => {
+                        inst.instance_type = "Readonly".into();
+                        inst.master = Some(format!("{prefix}-fleet-{:05}", n - 19));
+                    }
+                    23 => inst.databases.iter_mut().for_each(|d| d.empty = true),
+                    31 => inst.backups_today = 20,
+                    37 => inst.backups_today = 19,
+                    _ => {}
+                }
+                inst
+            })
+            .collect();
+        Fleet { instances }
     }
 
     /// The built-in demo fleet: in cn-hangzhou one instance per engine and storage kind,
@@ -459,6 +549,29 @@ impl Fleet {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+
+    #[test]
+    fn the_generated_fleet_is_a_valid_fleet_file_with_every_kind() {
+        let fleet = Fleet::generated(5000);
+        let text = serde_json::to_string(&fleet).unwrap();
+        assert_eq!(Fleet::from_json(&text).unwrap(), fleet);
+        assert_eq!(fleet.instances.len(), 5000);
+        for engine in Engine::ALL {
+            assert!(fleet.instances.iter().any(|i| i.engine == *engine));
+        }
+        for storage in StorageType::ALL {
+            assert!(
+                fleet.instances.iter().any(|i| i.storage == *storage),
+                "{storage:?}"
+            );
+        }
+        let count = |f: &dyn Fn(&Instance) -> bool| fleet.instances.iter().filter(|i| f(i)).count();
+        assert_eq!(count(&|i| i.status == "Stopped"), 100);
+        assert_eq!(count(&|i| i.lock_mode != "Unlock"), 100);
+        assert_eq!(count(&|i| i.instance_type == "Readonly"), 100);
+        assert_eq!(count(&|i| i.backups_today == 20), 100);
+        assert_eq!(Fleet::generated(10), Fleet::generated(10));
+    }
 
     #[test]
     fn the_demo_fleet_is_a_valid_fleet_file() {

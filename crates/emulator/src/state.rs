@@ -341,6 +341,27 @@ impl State {
         let mut seed = [0u8; 8];
         // Without randomness request ids are still unique (the counter); only less random-looking.
         let _ = getrandom::fill(&mut seed);
+        // The sets the fleet says were made earlier today: finished, listed by
+        // DescribeBackups, counted against the daily limit.
+        let mut jobs = Jobs::default();
+        let now = clock.now_ms();
+        let earlier = (now - 600_000).max(now - now.rem_euclid(86_400_000));
+        for inst in fleet.instances.iter().filter(|i| i.backups_today > 0) {
+            for _ in 0..inst.backups_today {
+                let spec = JobSpec {
+                    params: Vec::new(),
+                    method: if inst.storage.kind() == rds_backup_core::StorageKind::Cloud {
+                        "Snapshot"
+                    } else {
+                        "Physical"
+                    }
+                    .into(),
+                    backup_type: "FullBackup".into(),
+                    db_names: Vec::new(),
+                };
+                jobs.push(&inst.id, earlier, 0, spec, None);
+            }
+        }
         State {
             fleet,
             keys: keys.into_iter().map(|k| (k.id.clone(), k)).collect(),
@@ -349,7 +370,7 @@ impl State {
             backup_list_lag_ms: 0,
             check_replay: true,
             sts: crate::sts::Sts::default(),
-            jobs: Mutex::new(Jobs::default()),
+            jobs: Mutex::new(jobs),
             failed_once: Mutex::default(),
             nonces: Nonces::default(),
             requests: AtomicU64::new(0),

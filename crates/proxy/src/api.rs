@@ -213,7 +213,7 @@ pub async fn config(State(app): State<Arc<App>>, MaybeCaller(caller): MaybeCalle
     }))
 }
 
-async fn read_json_body(headers: &HeaderMap, body: Body) -> Result<String> {
+pub(crate) async fn read_json_body(headers: &HeaderMap, body: Body) -> Result<String> {
     let declared = headers
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
@@ -566,7 +566,7 @@ pub async fn list_instances(
 }
 
 /// The instances `caller` may list, each judged in its own region with its tags.
-async fn visible(
+pub(crate) async fn visible(
     app: &App,
     caller: &Caller,
     region: &Region,

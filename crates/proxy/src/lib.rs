@@ -13,6 +13,7 @@ pub mod config;
 pub mod error;
 pub mod identity;
 pub mod lookup;
+pub mod plans;
 pub mod policy;
 pub mod serve;
 pub mod site;
@@ -216,6 +217,8 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/api/backup-tasks", get(api::backup_tasks))
         .route("/api/history", get(api::history))
         .route("/api/history/{id}", get(api::history_item))
+        .route("/api/plans", post(plans::create_plan))
+        .route("/api/plans/{id}", get(plans::get_plan))
         .route("/api/{*rest}", any(api::no_route));
     let mut router = api
         .merge(assets::router(app.dist.as_deref(), &app.site))

@@ -730,6 +730,162 @@ impl Store {
     pub async fn all(&self) -> Result<Vec<Submission>, StoreError> {
         self.history(&HistoryFilter::default(), i64::MAX).await
     }
+
+    /// Commits a plan and all its items at once: a plan is never half stored.
+    pub async fn insert_plan(&self, plan: &NewPlan) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "INSERT INTO plans (id, created_ms, caller, spec, state) VALUES ($1, $2, $3, $4, 'planned')",
+        )
+        .bind(&plan.id)
+        .bind(plan.created_ms)
+        .bind(&plan.caller)
+        .bind(&plan.spec)
+        .execute(&mut *tx)
+        .await?;
+        // Many rows per statement: a thousand items are ten round trips, not a thousand.
+        for (chunk_no, chunk) in plan.items.chunks(PLAN_ROWS_PER_INSERT).enumerate() {
+            let values: Vec<String> = (0..chunk.len())
+                .map(|i| {
+                    let b = i * 6;
+                    format!(
+                        "(${}, ${}, ${}, ${}, ${}, ${})",
+                        b + 1,
+                        b + 2,
+                        b + 3,
+                        b + 4,
+                        b + 5,
+                        b + 6
+                    )
+                })
+                .collect();
+            let sql = format!(
+                "INSERT INTO plan_items (plan_id, position, instance, region, item, state) VALUES {}",
+                values.join(", ")
+            );
+            // Only numbered placeholders are formatted in; every value is bound.
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for (i, item) in chunk.iter().enumerate() {
+                let position =
+                    i64::try_from(chunk_no * PLAN_ROWS_PER_INSERT + i).unwrap_or(i64::MAX);
+                q = q
+                    .bind(&plan.id)
+                    .bind(position)
+                    .bind(&item.instance)
+                    .bind(&item.region)
+                    .bind(&item.item)
+                    .bind(if item.runnable { "planned" } else { "refused" });
+            }
+            q.execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// A plan and its items in their order, if there is one with this id.
+    pub async fn plan(&self, id: &str) -> Result<Option<StoredPlan>, StoreError> {
+        let Some(r) =
+            sqlx::query("SELECT id, created_ms, caller, spec, state FROM plans WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?
+        else {
+            return Ok(None);
+        };
+        let rows = sqlx::query(
+            "SELECT position, instance, region, item, state, submission_id FROM plan_items \
+             WHERE plan_id = $1 ORDER BY position",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        let items = rows
+            .iter()
+            .map(|r| {
+                Ok(StoredPlanItem {
+                    position: r.try_get("position")?,
+                    instance: r.try_get("instance")?,
+                    region: r.try_get("region")?,
+                    item: r.try_get("item")?,
+                    state: r.try_get("state")?,
+                    submission_id: r.try_get("submission_id")?,
+                })
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        Ok(Some(StoredPlan {
+            id: r.try_get("id")?,
+            created_ms: r.try_get("created_ms")?,
+            caller: r.try_get("caller")?,
+            spec: r.try_get("spec")?,
+            state: r.try_get("state")?,
+            items,
+        }))
+    }
+}
+
+/// Rows per INSERT of plan items (six parameters each, far under every driver's limit).
+const PLAN_ROWS_PER_INSERT: usize = 100;
+
+/// A plan to commit: what was asked and every item as judged.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewPlan {
+    /// Its id.
+    pub id: String,
+    /// When it was made.
+    pub created_ms: i64,
+    /// Who asked.
+    pub caller: String,
+    /// The selection and the goal, as JSON.
+    pub spec: String,
+    /// The items, in order.
+    pub items: Vec<NewPlanItem>,
+}
+
+/// One instance of a plan to commit.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewPlanItem {
+    /// The instance.
+    pub instance: String,
+    /// Its region.
+    pub region: String,
+    /// The item as judged (JSON: the request or the reasons).
+    pub item: String,
+    /// True when it can run (`planned`), false when refused.
+    pub runnable: bool,
+}
+
+/// A stored plan.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredPlan {
+    /// Its id.
+    pub id: String,
+    /// When it was made.
+    pub created_ms: i64,
+    /// Who asked.
+    pub caller: String,
+    /// The selection and the goal, as JSON.
+    pub spec: String,
+    /// `planned`.
+    pub state: String,
+    /// The items, in order.
+    pub items: Vec<StoredPlanItem>,
+}
+
+/// A stored item.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredPlanItem {
+    /// Its place in the plan.
+    pub position: i64,
+    /// The instance.
+    pub instance: String,
+    /// Its region.
+    pub region: String,
+    /// The item as judged (JSON).
+    pub item: String,
+    /// `planned` or `refused`.
+    pub state: String,
+    /// The submission that started it, once started.
+    pub submission_id: Option<String>,
 }
 
 #[cfg(test)]
@@ -897,6 +1053,40 @@ mod tests {
             assert_eq!(ids, ["s2", "s1"]);
             s.check_writable("test", 1).await.unwrap();
             s.check_writable("test", 2).await.unwrap();
+        });
+    }
+
+    #[test]
+    fn a_plan_is_stored_whole_and_read_back_in_order() {
+        block(async {
+            let store = Store::open("memory").await.unwrap();
+            let items: Vec<NewPlanItem> = (0..250)
+                .map(|i| NewPlanItem {
+                    instance: format!("rm-plan-{i:03}"),
+                    region: "cn-hangzhou".into(),
+                    item: format!("{{\"n\":{i}}}"),
+                    runnable: i % 5 != 0,
+                })
+                .collect();
+            let plan = NewPlan {
+                id: "P1".into(),
+                created_ms: 7,
+                caller: "alice".into(),
+                spec: "{}".into(),
+                items,
+            };
+            store.insert_plan(&plan).await.unwrap();
+            let back = store.plan("P1").await.unwrap().unwrap();
+            assert_eq!(back.caller, "alice");
+            assert_eq!(back.items.len(), 250);
+            assert_eq!(back.items[249].instance, "rm-plan-249");
+            assert_eq!(back.items[249].position, 249);
+            assert_eq!(back.items[5].state, "refused");
+            assert_eq!(back.items[6].state, "planned");
+            assert!(store.plan("P2").await.unwrap().is_none());
+            // The same id again is refused as a whole: nothing of the second is kept.
+            assert!(store.insert_plan(&plan).await.is_err());
+            assert_eq!(store.plan("P1").await.unwrap().unwrap().items.len(), 250);
         });
     }
 

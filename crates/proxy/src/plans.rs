@@ -1,0 +1,451 @@
+//! Fleet plans: `POST /api/plans` reads the selected instances from the service (never
+//! from the client), judges each with core (the rules, then the preconditions, then the
+//! caller's policy for CreateBackup on that instance), commits the plan to the store and
+//! returns every item before anything runs. `GET /api/plans/{id}` reads it back.
+
+use crate::App;
+use crate::api::{read_json_body, visible};
+use crate::error::ProxyError;
+use crate::identity::Caller;
+use crate::lookup::list;
+use crate::policy::Resource;
+use crate::worker::now_ms;
+use axum::Json;
+use axum::body::Body;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use rds_backup_core::plan::{Candidate, PlanItem, Selection, Tally};
+use rds_backup_core::policy::CREATE_BACKUP_ACTION;
+use rds_backup_core::precondition::{Database, InstanceState};
+use rds_backup_core::{Engine, Goal, Intent, Region, StorageType, UtcTime};
+use rds_backup_store::{NewPlan, NewPlanItem};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+type Result<T> = std::result::Result<T, ProxyError>;
+
+/// The most instances one plan covers.
+pub const MAX_PLAN_ITEMS: usize = 10_000;
+
+/// Instances whose facts (today's sets, running tasks, databases) are read at once.
+const FACT_CONCURRENCY: usize = 16;
+
+/// What `POST /api/plans` takes.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlanRequest {
+    /// Which instances.
+    #[serde(rename = "Selection", default)]
+    pub selection: Selection,
+    /// `whole-instance`, `full-physical`, `logical-all-databases` or `logical-databases`.
+    #[serde(rename = "Intent")]
+    pub intent: String,
+    /// The databases of `logical-databases`, comma separated.
+    #[serde(rename = "DBNames", default, skip_serializing_if = "Option::is_none")]
+    pub db_names: Option<String>,
+    /// Days to keep the backup sets, where the method takes it.
+    #[serde(
+        rename = "BackupRetentionPeriod",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub retention: Option<i64>,
+}
+
+fn bad_plan(field: &str, message: impl Into<String>) -> ProxyError {
+    ProxyError::bad("InvalidInput.Plan", field, message)
+}
+
+/// Reads the body key by key, so an error names the part that is wrong.
+fn read_plan(text: &str) -> Result<PlanRequest> {
+    let value: Value = serde_json::from_str(text)
+        .map_err(|e| bad_plan("", format!("the body is not JSON: {e}")))?;
+    let Value::Object(map) = value else {
+        return Err(bad_plan("", "the body must be a JSON object"));
+    };
+    const KEYS: [&str; 4] = ["Selection", "Intent", "DBNames", "BackupRetentionPeriod"];
+    if let Some(k) = map.keys().find(|k| !KEYS.contains(&k.as_str())) {
+        return Err(bad_plan(
+            k,
+            format!("'{k}' is not part of a plan: use {}", KEYS.join(", ")),
+        ));
+    }
+    fn part<T: serde::de::DeserializeOwned>(
+        map: &serde_json::Map<String, Value>,
+        key: &str,
+    ) -> Result<Option<T>> {
+        map.get(key)
+            .filter(|v| !v.is_null())
+            .map(|v| {
+                serde_json::from_value(v.clone()).map_err(|e| bad_plan(key, format!("{key}: {e}")))
+            })
+            .transpose()
+    }
+    Ok(PlanRequest {
+        selection: part(&map, "Selection")?.unwrap_or_default(),
+        intent: part(&map, "Intent")?.ok_or_else(|| {
+            bad_plan("Intent", "Intent is required: whole-instance, full-physical, logical-all-databases or logical-databases")
+        })?,
+        db_names: part(&map, "DBNames")?,
+        retention: part(&map, "BackupRetentionPeriod")?,
+    })
+}
+
+/// `POST /api/plans`: the plan, judged and stored; nothing runs.
+pub async fn create_plan(
+    State(app): State<Arc<App>>,
+    caller: Caller,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response> {
+    let text = read_json_body(&headers, body).await?;
+    let asked = read_plan(&text)?;
+    let intent = Intent::parse(&asked.intent, asked.db_names.as_deref())
+        .map_err(|e| bad_plan("Intent", e.to_string()))?;
+    let regions: Vec<Region> = if asked.selection.regions.is_empty() {
+        app.regions
+            .iter()
+            .filter_map(|r| Region::new(r).ok())
+            .collect()
+    } else {
+        asked
+            .selection
+            .regions
+            .iter()
+            .map(|r| Region::new(r).map_err(|e| bad_plan("Selection.RegionIds", e.to_string())))
+            .collect::<Result<_>>()?
+    };
+    let needs_databases = matches!(
+        intent,
+        Intent::LogicalAllDatabases | Intent::LogicalDatabases(_)
+    );
+    let goal = Goal {
+        intent,
+        retention: asked.retention,
+    };
+    let mut candidates = Vec::new();
+    for region in &regions {
+        let listed = list_instances(&app, region, &asked.selection).await?;
+        let listed = visible(&app, &caller, region, listed).await?;
+        let ids: Vec<&str> = listed
+            .iter()
+            .filter_map(|i| i["DBInstanceId"].as_str())
+            .collect();
+        // Tags as the service's tag API says, when a filter or a policy reads them.
+        let mut tags = if !asked.selection.tags.is_empty() || app.authz.needs_tags() {
+            Some(app.tags(region, &ids).await?)
+        } else {
+            None
+        };
+        for item in &listed {
+            let Some(mut c) = candidate(item, region) else {
+                continue;
+            };
+            if let Some(t) = tags.as_mut().and_then(|t| t.remove(&c.id)) {
+                c.tags = t;
+            }
+            if asked.selection.admits(&c) {
+                candidates.push(c);
+            }
+        }
+        if candidates.len() > MAX_PLAN_ITEMS {
+            return Err(bad_plan(
+                "Selection",
+                format!(
+                    "the selection holds more than {MAX_PLAN_ITEMS} instances: narrow it (regions, engines, tags, a pattern)"
+                ),
+            ));
+        }
+    }
+    let items = judge_all(&app, &caller, &goal, candidates, needs_databases).await?;
+    let id = app.request_id();
+    let spec = serde_json::to_string(&asked).unwrap_or_default();
+    let stored = NewPlan {
+        id: id.clone(),
+        created_ms: now_ms(),
+        caller: caller.user.clone(),
+        spec,
+        items: items
+            .iter()
+            .map(|i| NewPlanItem {
+                instance: i.id.clone(),
+                region: i.region.clone(),
+                item: serde_json::to_string(i).unwrap_or_default(),
+                runnable: i.ok,
+            })
+            .collect(),
+    };
+    crate::telemetry::timed("insert_plan", app.store.insert_plan(&stored))
+        .await
+        .map_err(|e| ProxyError::StoreUnavailable(e.to_string()))?;
+    let tally = Tally::of(&items);
+    tracing::info!(
+        target: "rds_backup_proxy::access",
+        plan = %id,
+        runnable = tally.runnable,
+        refused = tally.refused,
+        "plan made"
+    );
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({
+            "PlanId": id,
+            "Intent": goal.intent.to_string(),
+            "Selection": asked.selection,
+            "State": "planned",
+            "Summary": tally,
+            "Items": items,
+        })),
+    )
+        .into_response())
+}
+
+/// `GET /api/plans/{id}`: a plan the caller made, with its items.
+pub async fn get_plan(
+    State(app): State<Arc<App>>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<Value>> {
+    let not_found = || ProxyError::bad("InvalidPlanId.NotFound", "PlanId", format!("no plan {id}"));
+    let plan = app
+        .store
+        .plan(&id)
+        .await
+        .map_err(|e| ProxyError::StoreUnavailable(e.to_string()))?
+        .ok_or_else(not_found)?;
+    // Another caller's plan is not theirs to read: it does not exist for them.
+    if plan.caller != caller.user {
+        return Err(not_found());
+    }
+    let items: Vec<Value> = plan
+        .items
+        .iter()
+        .map(|i| {
+            let mut v: Value = serde_json::from_str(&i.item).unwrap_or(Value::Null);
+            if let Value::Object(m) = &mut v {
+                m.insert("State".into(), i.state.clone().into());
+            }
+            v
+        })
+        .collect();
+    let spec: Value = serde_json::from_str(&plan.spec).unwrap_or(Value::Null);
+    let runnable = plan.items.iter().filter(|i| i.state != "refused").count();
+    Ok(Json(json!({
+        "PlanId": plan.id,
+        "Intent": spec["Intent"],
+        "Selection": spec["Selection"],
+        "State": plan.state,
+        "CreatedTime": UtcTime::from_unix(plan.created_ms.div_euclid(1000)).to_string(),
+        "Summary": {"runnable": runnable, "refused": plan.items.len() - runnable},
+        "Items": items,
+    })))
+}
+
+/// Every instance of `region` the service lists under the selection's filters it
+/// understands (the rest is applied by core), all pages.
+async fn list_instances(app: &App, region: &Region, s: &Selection) -> Result<Vec<Value>> {
+    let action = "DescribeDBInstances";
+    let mut filters: Vec<(String, String)> = vec![("RegionId".into(), region.to_string())];
+    if let [engine] = s.engines.as_slice() {
+        filters.push(("Engine".into(), engine.as_str().into()));
+    }
+    if !s.instances.is_empty() && s.instances.len() <= 30 {
+        filters.push(("DBInstanceId".into(), s.instances.join(",")));
+    }
+    if !s.tags.is_empty() {
+        filters.push((
+            "Tags".into(),
+            serde_json::to_string(&s.tags).unwrap_or_default(),
+        ));
+    }
+    let mut out: Vec<Value> = Vec::new();
+    let mut token = String::new();
+    for _page in 0..1000 {
+        let mut params = filters.clone();
+        params.push(("MaxResults".into(), "100".into()));
+        if !token.is_empty() {
+            params.push(("NextToken".into(), token.clone()));
+        }
+        let body = app.upstream.call(region, action, params).await?.json();
+        out.extend(list(&body, action, "Items", "DBInstance")?.iter().cloned());
+        token = body["NextToken"].as_str().unwrap_or_default().to_owned();
+        if token.is_empty() || out.len() > MAX_PLAN_ITEMS {
+            break;
+        }
+    }
+    Ok(out)
+}
+
+/// An instance of the listing as core judges it; `None` for an engine or storage type
+/// CreateBackup does not take here.
+fn candidate(item: &Value, region: &Region) -> Option<Candidate> {
+    let s = |k: &str| item[k].as_str().unwrap_or_default().to_owned();
+    let tags: BTreeMap<String, String> = item["Tags"]["Tag"]
+        .as_array()
+        .map(|tags| {
+            tags.iter()
+                .filter_map(|t| {
+                    Some((
+                        t["Key"].as_str()?.to_owned(),
+                        t["Value"].as_str().unwrap_or_default().to_owned(),
+                    ))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let region = match item["RegionId"].as_str() {
+        Some(r) => Region::new(r).ok()?,
+        None => region.clone(),
+    };
+    Some(Candidate {
+        id: item["DBInstanceId"].as_str()?.to_owned(),
+        region: region.to_string(),
+        engine: Engine::parse(item["Engine"].as_str()?)?,
+        storage: StorageType::parse(item["DBInstanceStorageType"].as_str()?)?,
+        description: s("DBInstanceDescription"),
+        tags,
+        state: InstanceState {
+            instance_type: s("DBInstanceType"),
+            lock_mode: s("LockMode"),
+            status: s("DBInstanceStatus"),
+            ..InstanceState::default()
+        },
+    })
+}
+
+/// Reads each candidate's facts (at most [`FACT_CONCURRENCY`] at once) and judges it.
+async fn judge_all(
+    app: &Arc<App>,
+    caller: &Caller,
+    goal: &Goal,
+    candidates: Vec<Candidate>,
+    needs_databases: bool,
+) -> Result<Vec<PlanItem>> {
+    let gate = Arc::new(tokio::sync::Semaphore::new(FACT_CONCURRENCY));
+    let mut tasks = tokio::task::JoinSet::new();
+    let total = candidates.len();
+    for (n, mut c) in candidates.into_iter().enumerate() {
+        let app = app.clone();
+        let gate = gate.clone();
+        tasks.spawn(
+            crate::error::REQUEST_ID.scope(
+                crate::error::REQUEST_ID
+                    .try_with(Clone::clone)
+                    .unwrap_or_default(),
+                async move {
+                    let _permit = gate.acquire_owned().await;
+                    let facts = facts(&app, &c, needs_databases).await;
+                    facts.map(|f| {
+                        c.state = f;
+                        (n, c)
+                    })
+                },
+            ),
+        );
+    }
+    let mut judged: Vec<Option<PlanItem>> = vec![None; total];
+    while let Some(done) = tasks.join_next().await {
+        let (n, c) =
+            done.map_err(|e| ProxyError::UpstreamBroken(format!("a plan task stopped: {e}")))??;
+        let mut item = goal.judge(&c);
+        let region = Region::new(&c.region).map_err(|e| ProxyError::UpstreamShape {
+            action: "DescribeDBInstances".into(),
+            what: format!("RegionId: {e}"),
+        })?;
+        let resource = Resource {
+            region,
+            instance: c.id.clone(),
+            tags: app.authz.needs_tags().then(|| c.tags.clone()),
+        };
+        if let Err(denied) = app.authz.check(caller, CREATE_BACKUP_ACTION, &resource) {
+            item.ok = false;
+            item.params = None;
+            item.errors.insert(
+                0,
+                rds_backup_core::intent::Refusal {
+                    code: denied.code(),
+                    message: denied.to_string(),
+                },
+            );
+        }
+        if let Some(slot) = judged.get_mut(n) {
+            *slot = Some(item);
+        }
+    }
+    Ok(judged.into_iter().flatten().collect())
+}
+
+/// What the preconditions read, from the service: today's backup sets (DescribeBackups),
+/// a task in progress (DescribeBackupTasks) and, for logical intents, the databases.
+async fn facts(app: &App, c: &Candidate, needs_databases: bool) -> Result<InstanceState> {
+    let region = Region::new(&c.region).map_err(|e| ProxyError::UpstreamShape {
+        action: "DescribeDBInstances".into(),
+        what: format!("RegionId: {e}"),
+    })?;
+    let id = || ("DBInstanceId".to_owned(), c.id.clone());
+    let now = now_ms().div_euclid(1000);
+    let minute = |secs: i64| {
+        let t = UtcTime::from_unix(secs).to_string();
+        format!("{}Z", t.get(..16).unwrap_or_default())
+    };
+    let action = "DescribeBackups";
+    let sets = app
+        .upstream
+        .call(
+            &region,
+            action,
+            vec![
+                ("RegionId".into(), c.region.clone()),
+                id(),
+                ("StartTime".into(), minute(now - now.rem_euclid(86_400))),
+                ("EndTime".into(), minute(now + 60)),
+            ],
+        )
+        .await?
+        .json();
+    let total = &sets["TotalRecordCount"];
+    let sets_today = total
+        .as_u64()
+        .or_else(|| total.as_str().and_then(|t| t.parse().ok()))
+        .ok_or_else(|| ProxyError::UpstreamShape {
+            action: action.into(),
+            what: "TotalRecordCount is not a number".into(),
+        })?;
+    let action = "DescribeBackupTasks";
+    let tasks = app
+        .upstream
+        .call(
+            &region,
+            action,
+            vec![("RegionId".into(), c.region.clone()), id()],
+        )
+        .await?
+        .json();
+    let task_running = !list(&tasks, action, "Items", "BackupJob")?.is_empty();
+    let databases = if needs_databases {
+        let action = "DescribeDatabases";
+        let dbs = app.upstream.call(&region, action, vec![id()]).await?.json();
+        Some(
+            list(&dbs, action, "Databases", "Database")?
+                .iter()
+                .map(|d| Database {
+                    name: d["DBName"].as_str().unwrap_or_default().to_owned(),
+                    status: d["DBStatus"].as_str().unwrap_or_default().to_owned(),
+                    // The service does not say whether a database holds data.
+                    empty: false,
+                })
+                .collect(),
+        )
+    } else {
+        None
+    };
+    Ok(InstanceState {
+        databases,
+        task_running: Some(task_running),
+        sets_today: Some(u32::try_from(sets_today).unwrap_or(u32::MAX)),
+        ..c.state.clone()
+    })
+}
