@@ -11,7 +11,7 @@ CREATE TABLE plans (
 
 CREATE TABLE plan_items (
     plan_id TEXT NOT NULL,
-    position INTEGER NOT NULL,
+    position BIGINT NOT NULL,
     instance TEXT NOT NULL,
     region TEXT NOT NULL,
     item TEXT NOT NULL,
