@@ -119,7 +119,7 @@ fn a_plan_names_a_valid_request_or_the_services_reasons_for_every_instance() {
         .map(|i| i["State"].as_str().unwrap())
         .collect();
     assert_eq!(states.iter().filter(|s| **s == "planned").count(), 920);
-    assert_eq!(states.iter().filter(|s| **s == "refused").count(), 80);
+    assert_eq!(states.iter().filter(|s| **s == "skipped").count(), 80);
     assert_eq!(p.get("/api/plans/NO-SUCH-PLAN").status, 400);
 
     // Nothing ran: no submission was made by planning.
@@ -272,8 +272,10 @@ fn cli() -> PathBuf {
     let dir = exe.parent().unwrap().parent().unwrap();
     let path = dir.join("rds-backup");
     if !path.exists() {
+        let release = dir.ends_with("release");
         let built = Command::new(env!("CARGO"))
             .args(["build", "-q", "-p", "rds-backup-cli"])
+            .args(release.then_some("--release"))
             .status()
             .unwrap();
         assert!(built.success());
@@ -382,4 +384,409 @@ fn rds_backup_plan_prints_the_proxys_items_one_per_line() {
     assert_eq!(out.status.code(), Some(2));
     let e: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(e["errors"][0]["field"], "--storage");
+}
+
+// Running plans: the emulator in this test (its jobs read directly, with their times in
+// milliseconds), the proxy a process of its own with its record in an SQLite file.
+
+use rds_backup_e2e::{Emulator, TEST_KEY_ID, TEST_SECRET};
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+
+/// A live proxy in front of `emu`, its record in `dir`.
+fn live_proxy(emu: &Emulator, dir: &std::path::Path, extra: &[&str]) -> ProxyProcess {
+    let mut args: Vec<String> = vec![
+        "--upstream".into(),
+        format!("http://{}", emu.addr),
+        "--database".into(),
+        format!("sqlite://{}", dir.join("record.db").display()),
+        "--job-poll".into(),
+        "0.2".into(),
+        "--reconcile-window".into(),
+        "2".into(),
+    ];
+    args.extend(extra.iter().map(|s| (*s).to_owned()));
+    ProxyProcess::start(
+        EXE,
+        &args,
+        &[
+            ("ALIBABA_CLOUD_ACCESS_KEY_ID", TEST_KEY_ID.to_owned()),
+            ("ALIBABA_CLOUD_ACCESS_KEY_SECRET", TEST_SECRET.to_owned()),
+        ],
+    )
+}
+
+fn post(p: &ProxyProcess, target: &str, body: &str) -> Reply {
+    send_raw(
+        p.addr,
+        &format!(
+            "POST {target} HTTP/1.1\r\nhost: {}\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
+            p.addr,
+            body.len()
+        ),
+    )
+}
+
+/// Polls the plan until nothing is left to start or in flight.
+fn wait_done(p: &ProxyProcess, id: &str, limit: Duration) -> Value {
+    let start = Instant::now();
+    loop {
+        let v = p.get(&format!("/api/plans/{id}")).json();
+        let s = &v["Summary"];
+        if s["planned"] == 0 && s["running"] == 0 && v["State"] != "running" {
+            return v;
+        }
+        assert!(
+            start.elapsed() < limit,
+            "not done within {limit:?}: {}",
+            v["Summary"]
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+/// CreateBackup jobs the emulator made, by instance, with their times (ms); the sets the
+/// fleet seeded (made before the emulator started) left out.
+fn jobs_by_instance(emu: &Emulator, since_ms: i64) -> BTreeMap<String, Vec<(i64, i64)>> {
+    let mut out: BTreeMap<String, Vec<(i64, i64)>> = BTreeMap::new();
+    for j in emu
+        .state
+        .jobs()
+        .all
+        .iter()
+        .filter(|j| j.created_ms >= since_ms)
+    {
+        out.entry(j.instance.clone())
+            .or_default()
+            .push((j.created_ms, j.created_ms + j.duration_ms));
+    }
+    out
+}
+
+fn epoch_ms() -> i64 {
+    i64::try_from(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_millis(),
+    )
+    .unwrap()
+}
+
+/// The size of a run: `RDS_PLAN_RUN_SIZE` (`scripts/run-plans.sh` runs 1,000), else 120.
+fn run_size() -> usize {
+    std::env::var("RDS_PLAN_RUN_SIZE")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(120)
+}
+
+/// The proxy's peak resident memory (VmHWM), in MiB.
+fn peak_mib(pid: u32) -> f64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
+#[test]
+fn a_run_backs_up_every_runnable_instance_once_under_its_limits() {
+    let size = run_size();
+    let (concurrency, per_region, rate) = if size > 500 {
+        (50, 20, 20)
+    } else {
+        (12, 4, 20)
+    };
+    let emu = Emulator::start_live(Fleet::generated(size), 1000, 0);
+    let since = epoch_ms();
+    let dir = tmp("run");
+    let (c, r, pr) = (
+        concurrency.to_string(),
+        rate.to_string(),
+        per_region.to_string(),
+    );
+    let p = live_proxy(
+        &emu,
+        &dir,
+        &[
+            "--plan-concurrency",
+            &c,
+            "--plan-region-concurrency",
+            &pr,
+            "--plan-rate",
+            &r,
+        ],
+    );
+    let url = format!("http://{}", p.addr);
+    let started = Instant::now();
+    let out = Command::new(cli())
+        .args([
+            "run",
+            "--proxy",
+            &url,
+            "--intent",
+            "whole-instance",
+            "--rate",
+            &r,
+        ])
+        .args(["--concurrency", &c])
+        .output()
+        .unwrap();
+    let took = started.elapsed();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let summary = &lines.last().unwrap()["summary"];
+    let plan_id = summary["plan"].as_str().unwrap().to_owned();
+    let view = p.get(&format!("/api/plans/{plan_id}")).json();
+    let items = view["Items"].as_array().unwrap();
+    let runnable: Vec<&str> = items
+        .iter()
+        .filter(|i| i["ok"] == true)
+        .map(|i| i["DBInstanceId"].as_str().unwrap())
+        .collect();
+    assert_eq!(items.len(), size);
+    assert_eq!(
+        summary["finished"].as_u64().unwrap() as usize,
+        runnable.len(),
+        "{summary}"
+    );
+    assert_eq!(summary["failed"], 0);
+    assert_eq!(summary["refused"], 0);
+    assert_eq!(
+        summary["skipped"].as_u64().unwrap() as usize,
+        size - runnable.len()
+    );
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    // Lines: state changes, each naming an instance of the plan, then the summary.
+    assert!(
+        lines[..lines.len() - 1]
+            .iter()
+            .all(|l| l["DBInstanceId"].is_string() && l["state"].is_string())
+    );
+    for id in &runnable {
+        assert!(
+            lines
+                .iter()
+                .any(|l| l["DBInstanceId"] == *id && l["state"] == "finished"),
+            "{id} finished"
+        );
+    }
+
+    // At the emulator: each runnable instance backed up exactly once, nothing else.
+    let jobs = jobs_by_instance(&emu, since);
+    assert_eq!(jobs.len(), runnable.len());
+    for id in &runnable {
+        assert_eq!(jobs.get(*id).map(Vec::len), Some(1), "{id}");
+    }
+    // Never more than the rate in any second (one more at most where the clocks of two
+    // processes meet), never more jobs running at once than the limits, overall and in
+    // one region.
+    let mut starts: Vec<i64> = jobs.values().flatten().map(|(s, _)| *s).collect();
+    starts.sort_unstable();
+    let mut busiest_second = 0;
+    for (i, s) in starts.iter().enumerate() {
+        let in_window = starts[i..].iter().take_while(|t| **t < s + 1000).count();
+        busiest_second = busiest_second.max(in_window);
+    }
+    assert!(
+        busiest_second <= rate + 1,
+        "{busiest_second} calls within a second"
+    );
+    let fleet = Fleet::generated(size);
+    let mut most_running = 0;
+    for (s, _) in jobs.values().flatten() {
+        let running: Vec<&String> = jobs
+            .iter()
+            .filter(|(_, js)| js.iter().any(|(a, b)| a <= s && s < b))
+            .map(|(k, _)| k)
+            .collect();
+        most_running = most_running.max(running.len());
+        assert!(running.len() <= concurrency, "{} at once", running.len());
+        let mut in_region: BTreeMap<&str, usize> = BTreeMap::new();
+        for id in running {
+            *in_region
+                .entry(fleet.get(id).unwrap().region.as_str())
+                .or_default() += 1;
+        }
+        assert!(
+            in_region.values().all(|n| *n <= per_region),
+            "{in_region:?}"
+        );
+    }
+    println!(
+        "run: {size} instances, {} runnable, each backed up once, in {:.1} s; at most {most_running} jobs at once (limit {concurrency}), at most {busiest_second} CreateBackup calls in a second (limit {rate}); proxy peak memory {:.1} MiB",
+        runnable.len(),
+        took.as_secs_f64(),
+        peak_mib(p.pid())
+    );
+
+    // Server-sent events of an ended plan: its progress, then the end.
+    let events = p.get(&format!("/api/plans/{plan_id}/events"));
+    assert_eq!(events.status, 200);
+    assert!(events.body.contains("event: progress"), "{}", events.body);
+    assert!(events.body.contains("event: end"), "{}", events.body);
+    // Run again: nothing starts twice.
+    let again = post(&p, &format!("/api/plans/{plan_id}/run"), "");
+    assert_eq!(again.status, 200, "{}", again.body);
+    std::thread::sleep(Duration::from_millis(600));
+    assert_eq!(
+        jobs_by_instance(&emu, since)
+            .values()
+            .map(Vec::len)
+            .sum::<usize>(),
+        runnable.len()
+    );
+}
+
+#[test]
+fn a_proxy_killed_mid_run_goes_on_after_a_restart_and_starts_no_item_twice() {
+    let emu = Emulator::start_live(Fleet::generated(150), 1000, 0);
+    let since = epoch_ms();
+    let dir = tmp("kill");
+    let limits = [
+        "--plan-concurrency",
+        "10",
+        "--plan-region-concurrency",
+        "10",
+        "--plan-rate",
+        "15",
+    ];
+    let mut p = live_proxy(&emu, &dir, &limits);
+    let plan = items(&post_plan(&p, &json!({"Intent": "whole-instance"}), ""));
+    let runnable = plan.iter().filter(|i| i.ok).count();
+    let r = post_plan(&p, &json!({"Intent": "whole-instance"}), "");
+    let id = r.json()["PlanId"].as_str().unwrap().to_owned();
+    assert_eq!(post(&p, &format!("/api/plans/{id}/run"), "{}").status, 202);
+    // Mid-run: some started, many not.
+    let start = Instant::now();
+    while jobs_by_instance(&emu, since).len() < 30 {
+        assert!(start.elapsed() < Duration::from_secs(30));
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    p.kill9();
+    let before = jobs_by_instance(&emu, since).len();
+    assert!(before < runnable, "killed mid-run");
+    let p = live_proxy(&emu, &dir, &limits);
+    let view = wait_done(&p, &id, Duration::from_secs(90));
+    assert_eq!(view["State"], "finished", "{}", view["Summary"]);
+    let jobs = jobs_by_instance(&emu, since);
+    for (instance, js) in &jobs {
+        assert_eq!(js.len(), 1, "{instance} started twice");
+    }
+    let s = &view["Summary"];
+    // Every item ended: finished, or (a call cut by the kill that never reached the
+    // service) failed as not started; never started twice.
+    assert_eq!(s["finished"].as_u64().unwrap() as usize, jobs.len());
+    assert!(jobs.len() + 10 >= runnable, "{} of {runnable}", jobs.len());
+    assert_eq!(
+        (s["finished"].as_u64().unwrap() + s["failed"].as_u64().unwrap()) as usize,
+        runnable
+    );
+    println!(
+        "kill -9: {runnable} runnable, killed after {before} jobs, after the restart {} finished and {} failed (cut mid-call, not executed), no instance backed up twice",
+        s["finished"], s["failed"]
+    );
+}
+
+#[test]
+fn throttled_calls_are_tried_again_after_the_services_retry_after_and_the_run_finishes() {
+    // One CreateBackup in four is throttled with a 400 ms retry-after.
+    let emu = Emulator::start_throttled(Fleet::generated(60), 300, 4, 400);
+    let since = epoch_ms();
+    let dir = tmp("throttle");
+    let p = live_proxy(
+        &emu,
+        &dir,
+        &["--plan-concurrency", "8", "--plan-rate", "50"],
+    );
+    let r = post_plan(&p, &json!({"Intent": "whole-instance"}), "");
+    let id = r.json()["PlanId"].as_str().unwrap().to_owned();
+    let runnable = r.json()["Summary"]["runnable"].as_u64().unwrap() as usize;
+    assert_eq!(post(&p, &format!("/api/plans/{id}/run"), "").status, 202);
+    let view = wait_done(&p, &id, Duration::from_secs(60));
+    assert_eq!(
+        view["Summary"]["finished"].as_u64().unwrap() as usize,
+        runnable,
+        "{}",
+        view["Summary"]
+    );
+    let jobs = jobs_by_instance(&emu, since);
+    assert!(jobs.values().all(|j| j.len() == 1));
+    // The history holds each throttled attempt (refused, not executed) and the attempt
+    // after it, no sooner than the retry-after.
+    let history = p.history();
+    let throttled: Vec<&Value> = history
+        .iter()
+        .filter(|h| h["Code"] == "Throttling.User")
+        .collect();
+    assert!(
+        throttled.len() >= runnable / 5,
+        "{} throttled",
+        throttled.len()
+    );
+    for t in &throttled {
+        let sid = t["SubmissionId"].as_str().unwrap();
+        let (stem, attempt) = sid.rsplit_once('.').unwrap();
+        let next = format!("{stem}.{}", attempt.parse::<u32>().unwrap() + 1);
+        let after = history
+            .iter()
+            .find(|h| h["SubmissionId"] == next.as_str())
+            .unwrap_or_else(|| panic!("no {next}"));
+        let gap = after["CreatedMs"].as_i64().unwrap() - t["CreatedMs"].as_i64().unwrap();
+        assert!(gap >= 400, "retried {gap} ms after a 400 ms retry-after");
+    }
+    assert!(
+        view["Items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["Attempts"].as_u64() > Some(1))
+    );
+    println!(
+        "throttling: {runnable} runnable, {} calls throttled and each tried again after the 400 ms retry-after, all finished",
+        throttled.len()
+    );
+}
+
+#[test]
+fn a_cancelled_plan_starts_nothing_more() {
+    let emu = Emulator::start_live(Fleet::generated(100), 500, 0);
+    let since = epoch_ms();
+    let dir = tmp("cancel");
+    let p = live_proxy(&emu, &dir, &["--plan-rate", "4"]);
+    let r = post_plan(&p, &json!({"Intent": "whole-instance"}), "");
+    let id = r.json()["PlanId"].as_str().unwrap().to_owned();
+    assert_eq!(post(&p, &format!("/api/plans/{id}/run"), "").status, 202);
+    std::thread::sleep(Duration::from_millis(1500));
+    let cancel = send_raw(
+        p.addr,
+        &format!(
+            "DELETE /api/plans/{id} HTTP/1.1\r\nhost: {}\r\n\r\n",
+            p.addr
+        ),
+    );
+    assert_eq!(cancel.status, 200, "{}", cancel.body);
+    assert_eq!(cancel.json()["State"], "cancelled");
+    let started = jobs_by_instance(&emu, since).len();
+    std::thread::sleep(Duration::from_millis(1500));
+    let after = jobs_by_instance(&emu, since).len();
+    assert!(
+        after <= started + 1,
+        "{after} after {started}: at most the call in flight"
+    );
+    let view = wait_done(&p, &id, Duration::from_secs(30));
+    assert!(
+        view["Summary"]["skipped"].as_u64().unwrap() > 50,
+        "{}",
+        view["Summary"]
+    );
+    assert_eq!(
+        view["Summary"]["finished"].as_u64().unwrap() as usize,
+        after
+    );
 }

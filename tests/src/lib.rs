@@ -136,6 +136,25 @@ impl Emulator {
         )
     }
 
+    /// As [`Emulator::start_live`], one CreateBackup in `every` throttled
+    /// (`Throttling.User`, `x-acs-retry-after: retry_after_ms`).
+    pub fn start_throttled(fleet: Fleet, job_ms: i64, every: u64, retry_after_ms: u64) -> Emulator {
+        let config = Config {
+            fleet,
+            keys: test_keys(),
+            clock: std::sync::Arc::new(rds_backup_emulator::SystemClock),
+            job_ms,
+            check_replay: true,
+            backup_list_lag_ms: 0,
+            sts: rds_backup_emulator::sts::Sts::default(),
+            throttle: Some(rds_backup_emulator::state::Throttle {
+                every,
+                retry_after_ms,
+            }),
+        };
+        Emulator::from_state(config.into_state(), ManualClock::default())
+    }
+
     fn serve(
         fleet: Fleet,
         time: std::sync::Arc<dyn rds_backup_emulator::Clock>,
@@ -151,6 +170,19 @@ impl Emulator {
             clock,
             rds_backup_emulator::sts::Sts::default(),
         )
+    }
+
+    fn from_state(
+        state: std::sync::Arc<rds_backup_emulator::State>,
+        clock: ManualClock,
+    ) -> Emulator {
+        let server = ServerThread::spawn(rds_backup_emulator::server::router(state.clone()));
+        Emulator {
+            addr: server.addr,
+            clock,
+            state,
+            _server: server,
+        }
     }
 
     fn serve_with(
@@ -169,15 +201,9 @@ impl Emulator {
             check_replay: true,
             backup_list_lag_ms: lag_ms,
             sts,
+            throttle: None,
         };
-        let state = config.into_state();
-        let server = ServerThread::spawn(rds_backup_emulator::server::router(state.clone()));
-        Emulator {
-            addr: server.addr,
-            clock,
-            state,
-            _server: server,
-        }
+        Emulator::from_state(config.into_state(), clock)
     }
 
     /// `127.0.0.1:PORT`, as the SDKs take it.

@@ -286,6 +286,32 @@ impl Client {
         }
     }
 
+    /// `POST /api/plans`: a fleet plan, judged by the proxy; nothing runs.
+    pub async fn make_plan(&self, body: String) -> Result<Value, ApiError> {
+        self.send(Call {
+            post: true,
+            url: format!("{}/api/plans", self.base),
+            body: Some(body),
+        })
+        .await
+    }
+
+    /// `POST /api/plans/{id}/run`: starts the plan (once; again it is only shown).
+    pub async fn run_plan(&self, id: &str) -> Result<Value, ApiError> {
+        self.send(Call {
+            post: true,
+            url: format!("{}/api/plans/{}/run", self.base, enc(id)),
+            body: Some("{}".into()),
+        })
+        .await
+    }
+
+    /// `GET /api/plans/{id}`: every item's state and the counts.
+    pub async fn plan(&self, id: &str) -> Result<Value, ApiError> {
+        self.send(self.get(&format!("/api/plans/{}", enc(id))))
+            .await
+    }
+
     /// `GET /api/history?limit=`: the latest submissions this caller may see.
     pub async fn history(&self, limit: u32) -> Result<Vec<Submission>, ApiError> {
         let v = self

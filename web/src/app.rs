@@ -754,6 +754,9 @@ pub fn app(props: &AppProps) -> Html {
                     </section>
                 </section>
             </main>
+            if matches!(*proxy, Proxy::Ready(_)) && !signed_out {
+                <crate::fleet::Fleet lang={l} client={client.clone()} />
+            }
         </div>
     }
 }

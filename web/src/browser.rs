@@ -108,9 +108,14 @@ pub fn copy(text: &str) {
 
 /// Offers `text` as a file download.
 pub fn download(name: &str, text: &str) {
+    download_as(name, text, "application/json");
+}
+
+/// Offers `text` as a file download of type `mime`.
+pub fn download_as(name: &str, text: &str, mime: &str) {
     let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
     let options = web_sys::BlobPropertyBag::new();
-    options.set_type("application/json");
+    options.set_type(mime);
     let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else {
         return;
     };

@@ -100,6 +100,19 @@ pub enum Text {
     RecentBackups,
     NoRecent,
     OpenInForm,
+    Fleet,
+    FleetHint,
+    FleetRegions,
+    FleetTag,
+    FleetMatch,
+    FleetAny,
+    Intent,
+    MakePlan,
+    RunPlan,
+    ExportCsv,
+    PlanId,
+    OpenPlan,
+    PlanNothing,
 }
 
 /// The text in a language.
@@ -300,6 +313,36 @@ pub fn t(lang: Lang, text: Text) -> &'static str {
         (Lang::Id, NoRecent) => "Belum ada cadangan yang dikirim melalui proxy ini.",
         (Lang::En, OpenInForm) => "Open in the form",
         (Lang::Id, OpenInForm) => "Buka di formulir",
+        (Lang::En, Fleet) => "Fleet backups",
+        (Lang::Id, Fleet) => "Pencadangan armada",
+        (Lang::En, FleetHint) => {
+            "One plan for many instances: each gets the request its engine and storage take, or the reason it cannot, before anything runs."
+        }
+        (Lang::Id, FleetHint) => {
+            "Satu rencana untuk banyak instans: masing-masing mendapat permintaan yang sesuai mesin dan penyimpanannya, atau alasan tidak bisa, sebelum apa pun dijalankan."
+        }
+        (Lang::En, FleetRegions) => "Regions (comma separated; empty: all)",
+        (Lang::Id, FleetRegions) => "Wilayah (dipisahkan koma; kosong: semua)",
+        (Lang::En, FleetTag) => "Tag (KEY=VALUE)",
+        (Lang::Id, FleetTag) => "Tag (KUNCI=NILAI)",
+        (Lang::En, FleetMatch) => "Id or description (* and ?)",
+        (Lang::Id, FleetMatch) => "Id atau deskripsi (* dan ?)",
+        (Lang::En, FleetAny) => "any",
+        (Lang::Id, FleetAny) => "apa saja",
+        (Lang::En, Intent) => "What to back up",
+        (Lang::Id, Intent) => "Yang dicadangkan",
+        (Lang::En, MakePlan) => "Preview the plan",
+        (Lang::Id, MakePlan) => "Pratinjau rencana",
+        (Lang::En, RunPlan) => "Run the plan",
+        (Lang::Id, RunPlan) => "Jalankan rencana",
+        (Lang::En, ExportCsv) => "Export CSV",
+        (Lang::Id, ExportCsv) => "Ekspor CSV",
+        (Lang::En, PlanId) => "Plan id",
+        (Lang::Id, PlanId) => "Id rencana",
+        (Lang::En, OpenPlan) => "Open",
+        (Lang::Id, OpenPlan) => "Buka",
+        (Lang::En, PlanNothing) => "No instance matches.",
+        (Lang::Id, PlanNothing) => "Tidak ada instans yang cocok.",
     }
 }
 
@@ -316,6 +359,34 @@ pub fn state_label(lang: Lang, state: &str) -> &'static str {
         (Lang::Id, "unknown") => "memeriksa apakah sudah dimulai",
         (Lang::En, "not-started") => "did not start",
         (Lang::Id, "not-started") => "tidak dimulai",
+        (Lang::En, _) => "unknown state",
+        (Lang::Id, _) => "status tidak dikenal",
+    }
+}
+
+/// A fleet plan item's state, in a language.
+pub fn item_label(lang: Lang, state: &str) -> &'static str {
+    match (lang, state) {
+        (Lang::En, "planned") => "can run",
+        (Lang::Id, "planned") => "dapat dijalankan",
+        (Lang::En, "waiting") => "waiting (throttled)",
+        (Lang::Id, "waiting") => "menunggu (dibatasi)",
+        (Lang::En, "sending") => "sending",
+        (Lang::Id, "sending") => "mengirim",
+        (Lang::En, "unknown") => "checking whether it started",
+        (Lang::Id, "unknown") => "memeriksa apakah sudah dimulai",
+        (Lang::En, "running") => "running",
+        (Lang::Id, "running") => "berjalan",
+        (Lang::En, "finished") => "finished",
+        (Lang::Id, "finished") => "selesai",
+        (Lang::En, "failed") => "failed",
+        (Lang::Id, "failed") => "gagal",
+        (Lang::En, "refused") => "refused",
+        (Lang::Id, "refused") => "ditolak",
+        (Lang::En, "skipped") => "cannot run",
+        (Lang::Id, "skipped") => "tidak dapat dijalankan",
+        (Lang::En, "cancelled") => "cancelled",
+        (Lang::Id, "cancelled") => "dibatalkan",
         (Lang::En, _) => "unknown state",
         (Lang::Id, _) => "status tidak dikenal",
     }

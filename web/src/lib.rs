@@ -8,6 +8,7 @@ pub mod app;
 pub mod browser;
 pub mod embed;
 pub mod fields;
+pub mod fleet;
 pub mod i18n;
 pub mod recent;
 pub mod state;

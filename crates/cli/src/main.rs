@@ -86,6 +86,13 @@ enum Command {
     /// "StorageType", "ok", "params", "RemainingToday"} or {..., "ok": false, "errors":
     /// [{"code", "message"}]}. Exit status: 0 every item can run, 1 some cannot, 2 no plan.
     Plan(plans::PlanArgs),
+    /// Make a fleet plan and run it in the proxy, following every item to its end.
+    ///
+    /// On a terminal a progress bar; otherwise one JSON line per item state change
+    /// ({"DBInstanceId", "RegionId", "state", "BackupJobId", "code", "message"}), then
+    /// {"summary": {"finished", "failed", "refused", "skipped"}}. Exit status: 0 only when
+    /// every runnable item finished, 1 otherwise, 2 when it could not run.
+    Run(plans::RunArgs),
 }
 
 fn main() -> ExitCode {
@@ -98,6 +105,7 @@ fn main() -> ExitCode {
         Command::Snippet(args) => snippets::snippet(&args, &commands::read_stdin()),
         Command::Whoami(args) => wire::whoami(&args),
         Command::Plan(args) => plans::plan(&args),
+        Command::Run(args) => plans::run(&args),
     };
     outcome.print()
 }

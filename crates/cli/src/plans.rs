@@ -168,6 +168,15 @@ pub fn plan(args: &PlanArgs) -> Outcome {
 }
 
 fn post(url: &str, token: Option<&str>, body: &Value) -> Result<(u16, Value), String> {
+    request(reqwest::Method::POST, url, token, Some(body))
+}
+
+fn request(
+    method: reqwest::Method,
+    url: &str,
+    token: Option<&str>,
+    body: Option<&Value>,
+) -> Result<(u16, Value), String> {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -177,10 +186,12 @@ fn post(url: &str, token: Option<&str>, body: &Value) -> Result<(u16, Value), St
             .timeout(std::time::Duration::from_secs(120))
             .build()
             .map_err(|e| e.to_string())?;
-        let mut req = client
-            .post(url)
-            .header("content-type", "application/json")
-            .body(body.to_string());
+        let mut req = client.request(method, url);
+        if let Some(body) = body {
+            req = req
+                .header("content-type", "application/json")
+                .body(body.to_string());
+        }
         if let Some(t) = token.filter(|t| !t.is_empty()) {
             req = req.bearer_auth(t);
         }
@@ -191,4 +202,132 @@ fn post(url: &str, token: Option<&str>, body: &Value) -> Result<(u16, Value), St
             .map_err(|_| format!("{url} answered HTTP {status} without JSON"))?;
         Ok((status, value))
     })
+}
+
+/// `rds-backup run`: the plan, then its run, followed to the end.
+#[derive(Args)]
+pub struct RunArgs {
+    #[command(flatten)]
+    plan: PlanArgs,
+    /// Items in flight at once (at most the proxy's --plan-concurrency).
+    #[arg(long, value_name = "N")]
+    concurrency: Option<u32>,
+    /// CreateBackup calls per second (at most the proxy's --plan-rate).
+    #[arg(long, value_name = "PER_SECOND")]
+    rate: Option<f64>,
+}
+
+/// Makes the plan, runs it and follows it: JSON lines (one per item state change, then
+/// `{"summary": ...}`), or a progress bar on a terminal. Exit 0 only when every runnable
+/// item finished, 1 otherwise, 2 when it could not run.
+pub fn run(args: &RunArgs) -> Outcome {
+    use std::io::{IsTerminal, Write};
+    let body = match args.plan.body() {
+        Ok(b) => b,
+        Err(o) => return o,
+    };
+    let Some(proxy) = &args.plan.proxy else {
+        return unusable(
+            "InvalidInput.Proxy",
+            "--proxy",
+            "a plan runs in the proxy: give --proxy URL (running directly with the credential chain is not available yet)",
+        );
+    };
+    let token = args.plan.token.as_deref();
+    let base = proxy.trim_end_matches('/').to_owned();
+    let made = match post(&format!("{base}/api/plans"), token, &body) {
+        Ok((s, v)) if (200..300).contains(&s) => v,
+        Ok((_, v)) => return Outcome::of(&json!({"ok": false, "errors": [v]}), 2),
+        Err(e) => return unusable("Proxy.Unreachable", "--proxy", e),
+    };
+    let Some(id) = made["PlanId"].as_str().map(str::to_owned) else {
+        return unusable("Proxy.BadAnswer", "", "the proxy's plan has no PlanId");
+    };
+    let mut limits = json!({});
+    if let Some(c) = args.concurrency {
+        limits["Concurrency"] = c.into();
+    }
+    if let Some(r) = args.rate {
+        limits["Rate"] = r.into();
+    }
+    match post(&format!("{base}/api/plans/{id}/run"), token, &limits) {
+        Ok((s, _)) if (200..300).contains(&s) => {}
+        Ok((_, v)) => return Outcome::of(&json!({"ok": false, "errors": [v]}), 2),
+        Err(e) => return unusable("Proxy.Unreachable", "--proxy", e),
+    }
+    let bar = std::io::stdout().is_terminal();
+    let mut seen: BTreeMap<String, String> = BTreeMap::new();
+    let mut out = std::io::stdout().lock();
+    loop {
+        let view = match request(
+            reqwest::Method::GET,
+            &format!("{base}/api/plans/{id}"),
+            token,
+            None,
+        ) {
+            Ok((200, v)) => v,
+            Ok((_, v)) => return Outcome::of(&json!({"ok": false, "errors": [v]}), 2),
+            Err(e) => return unusable("Proxy.Unreachable", "--proxy", e),
+        };
+        let items = view["Items"].as_array().cloned().unwrap_or_default();
+        for item in &items {
+            let key = item["DBInstanceId"].as_str().unwrap_or_default().to_owned();
+            let state = item["State"].as_str().unwrap_or_default().to_owned();
+            if seen.get(&key) == Some(&state) {
+                continue;
+            }
+            seen.insert(key.clone(), state.clone());
+            if !bar {
+                let mut line = json!({"DBInstanceId": key, "RegionId": item["RegionId"], "state": state, "plan": id});
+                for (from, to) in [
+                    ("BackupJobId", "BackupJobId"),
+                    ("BackupId", "BackupId"),
+                    ("Code", "code"),
+                    ("Message", "message"),
+                    ("FailedReason", "reason"),
+                ] {
+                    if let Some(v) = item.get(from).filter(|v| !v.is_null()) {
+                        line[to] = v.clone();
+                    }
+                }
+                if state == "skipped" {
+                    line["errors"] = item["errors"].clone();
+                }
+                let _ = writeln!(out, "{line}");
+            }
+        }
+        let s = &view["Summary"];
+        let n = |k: &str| s[k].as_u64().unwrap_or(0);
+        if bar {
+            let total = items.len().max(1) as u64;
+            let done = n("finished") + n("failed") + n("refused") + n("skipped");
+            let width = 30;
+            let filled = usize::try_from(done * width / total).unwrap_or(0);
+            let _ = write!(
+                std::io::stderr(),
+                "\r[{}{}] {done}/{total}  finished {}  failed {}  refused {}  skipped {}  running {} ",
+                "#".repeat(filled),
+                ".".repeat(usize::try_from(width).unwrap_or(30).saturating_sub(filled)),
+                n("finished"),
+                n("failed"),
+                n("refused"),
+                n("skipped"),
+                n("running"),
+            );
+        }
+        let open = n("planned") + n("running");
+        if open == 0 || (view["State"] == "cancelled" && n("running") == 0) {
+            if bar {
+                let _ = writeln!(std::io::stderr());
+            }
+            let summary = json!({"summary": {
+                "finished": n("finished"), "failed": n("failed"),
+                "refused": n("refused"), "skipped": n("skipped"), "plan": id,
+            }});
+            let runnable = made["Summary"]["runnable"].as_u64().unwrap_or(0);
+            let all = n("finished") == runnable && n("failed") == 0 && n("refused") == 0;
+            return Outcome::text(summary.to_string(), u8::from(!all));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(500));
+    }
 }

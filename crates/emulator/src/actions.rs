@@ -108,6 +108,22 @@ fn refusal(problems: &[Problem]) -> ApiError {
 
 /// `CreateBackup`: the rules through core, then the instance's preconditions.
 pub fn create_backup(state: &State, args: &Args) -> Result<Value, ApiError> {
+    if let Some(t) = state.throttle {
+        let n = state
+            .create_calls
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        if t.every > 0 && n % t.every == t.every - 1 {
+            // Refused before anything is looked at: nothing was executed.
+            return Err(ApiError {
+                retry_after_ms: Some(t.retry_after_ms),
+                ..ApiError::new(
+                    400,
+                    "Throttling.User",
+                    "Request was denied due to user flow control.",
+                )
+            });
+        }
+    }
     let inst = instance(state, args, 400)?;
     let retention = args
         .get("BackupRetentionPeriod")?

@@ -16,6 +16,8 @@ pub struct ApiError {
     pub code: String,
     /// What happened.
     pub message: String,
+    /// Sent as `x-acs-retry-after` (milliseconds): throttling.
+    pub retry_after_ms: Option<u64>,
 }
 
 impl ApiError {
@@ -25,6 +27,7 @@ impl ApiError {
             status,
             code: code.into(),
             message: message.into(),
+            retry_after_ms: None,
         }
     }
 

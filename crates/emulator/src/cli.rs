@@ -64,6 +64,13 @@ struct Args {
     /// The PEM private key of --tls-cert.
     #[arg(long, value_name = "FILE", requires = "tls_cert")]
     tls_key: Option<std::path::PathBuf>,
+    /// Throttle a share of CreateBackup calls (0 to 1, e.g. 0.2: one in five), answered
+    /// `Throttling.User` with `x-acs-retry-after` and not executed.
+    #[arg(long, value_name = "SHARE")]
+    throttle_share: Option<f64>,
+    /// The `x-acs-retry-after` of a throttled call, in milliseconds.
+    #[arg(long, value_name = "MS", default_value_t = 500)]
+    throttle_retry_after_ms: u64,
     /// Accept a replayed nonce, so a load generator can repeat one signed request.
     /// For load benchmarks only: it turns off replay protection.
     #[arg(long)]
@@ -158,6 +165,15 @@ pub async fn main() -> ExitCode {
     {
         return fail("--backup-list-lag-seconds must be between 0 and 3600".into());
     }
+    let throttle = match args.throttle_share {
+        None => None,
+        Some(s) if s.is_finite() && s > 0.0 && s <= 1.0 => Some(crate::state::Throttle {
+            // Bounded: 1 / share is at least 1 and finite.
+            every: (1.0 / s).round().max(1.0) as u64,
+            retry_after_ms: args.throttle_retry_after_ms,
+        }),
+        Some(_) => return fail("--throttle-share must be above 0 and at most 1".into()),
+    };
     let demo = keys.is_empty();
     let config = Config {
         fleet,
@@ -167,6 +183,7 @@ pub async fn main() -> ExitCode {
         check_replay: !args.bench_allow_replay,
         // Bounded above: the cast cannot overflow.
         backup_list_lag_ms: (args.backup_list_lag_seconds * 1000.0).round() as i64,
+        throttle,
         ..Config::default()
     };
     let mut sts = crate::sts::Sts::default();

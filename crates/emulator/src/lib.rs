@@ -45,6 +45,8 @@ pub struct Config {
     pub backup_list_lag_ms: i64,
     /// What STS issues and trusts.
     pub sts: sts::Sts,
+    /// Throttle a share of CreateBackup calls.
+    pub throttle: Option<state::Throttle>,
 }
 
 impl Default for Config {
@@ -57,6 +59,7 @@ impl Default for Config {
             check_replay: true,
             backup_list_lag_ms: DEFAULT_LIST_LAG_MS,
             sts: sts::Sts::default(),
+            throttle: None,
         }
     }
 }
@@ -83,6 +86,7 @@ impl Config {
         state.check_replay = self.check_replay;
         state.backup_list_lag_ms = self.backup_list_lag_ms;
         state.sts = self.sts;
+        state.throttle = self.throttle;
         Arc::new(state)
     }
 }

@@ -203,6 +203,7 @@ async fn handle(
         .collect();
     let query = uri.query().unwrap_or("");
     let format = format_of(&headers, query, &body);
+    let mut retry_after = None;
     let (status, root, mut value) = match process(
         &state,
         &method,
@@ -214,6 +215,7 @@ async fn handle(
         Ok((action, body)) => (200, format!("{action}Response"), body),
         Err(e) => {
             tracing::info!(target: "rds_emulator", request_id, code = %e.code, status = e.status, "refused");
+            retry_after = e.retry_after_ms;
             (e.status, "Error".to_owned(), error_body(&e, &request_id))
         }
     };
@@ -233,6 +235,9 @@ async fn handle(
     );
     if let Ok(v) = HeaderValue::from_str(&request_id) {
         h.insert("x-acs-request-id", v);
+    }
+    if let Some(ms) = retry_after {
+        h.insert("x-acs-retry-after", HeaderValue::from(ms));
     }
     response
 }

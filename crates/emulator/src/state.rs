@@ -233,6 +233,10 @@ pub struct State {
     pub check_replay: bool,
     /// What STS issued and trusts.
     pub sts: crate::sts::Sts,
+    /// Throttling: every `every`-th CreateBackup is refused `Throttling.User`, not run.
+    pub throttle: Option<Throttle>,
+    /// CreateBackup calls so far (for throttling).
+    pub create_calls: AtomicU64,
     /// The jobs.
     jobs: Mutex<Jobs>,
     /// Instances whose failing job (the fleet's `FailNextBackup`) has run already.
@@ -241,6 +245,15 @@ pub struct State {
     nonces: Nonces,
     requests: AtomicU64,
     seed: u64,
+}
+
+/// A share of CreateBackup calls answered as the service does under flow control.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Throttle {
+    /// One call in `every` is throttled.
+    pub every: u64,
+    /// The `x-acs-retry-after` sent with it, in milliseconds.
+    pub retry_after_ms: u64,
 }
 
 /// The timestamp window and the nonce memory: 15 minutes.
@@ -370,6 +383,8 @@ impl State {
             backup_list_lag_ms: 0,
             check_replay: true,
             sts: crate::sts::Sts::default(),
+            throttle: None,
+            create_calls: AtomicU64::new(0),
             jobs: Mutex::new(jobs),
             failed_once: Mutex::default(),
             nonces: Nonces::default(),

@@ -267,10 +267,10 @@ fn fill_error(record: &mut AuditRecord, e: &ProxyError) {
 }
 
 /// A request checked and ready to send.
-struct Checked {
-    region: Region,
-    instance: String,
-    params: Vec<(String, String)>,
+pub(crate) struct Checked {
+    pub(crate) region: Region,
+    pub(crate) instance: String,
+    pub(crate) params: Vec<(String, String)>,
 }
 
 /// `POST /api/backups`: who is calling and the body come with the connection; from then
@@ -360,6 +360,12 @@ async fn submit(
     send_and_record(app, rid, checked, record).await
 }
 
+/// Audits a CreateBackup attempt refused before it was sent.
+pub(crate) fn finish_refusal(app: &App, record: &mut AuditRecord, e: &ProxyError) {
+    fill_error(record, e);
+    finish(app, record);
+}
+
 /// Audits a CreateBackup attempt and counts its outcome.
 fn finish(app: &App, record: &AuditRecord) {
     crate::telemetry::create_backup(record.outcome, record.code.as_deref());
@@ -368,7 +374,7 @@ fn finish(app: &App, record: &AuditRecord) {
 
 /// How long past the upstream timeout a sender holds its row before a worker may
 /// reconcile it as a crash.
-const SENDER_GRACE_MS: i64 = 5_000;
+pub(crate) const SENDER_GRACE_MS: i64 = 5_000;
 
 /// Adds the submission's id to a JSON object body.
 fn with_submission(mut body: Value, id: &str) -> Value {
@@ -379,7 +385,7 @@ fn with_submission(mut body: Value, id: &str) -> Value {
 }
 
 /// Sends the committed submission once, records the outcome, audits it, answers.
-async fn send_and_record(
+pub(crate) async fn send_and_record(
     app: Arc<App>,
     id: String,
     checked: Checked,
@@ -415,7 +421,11 @@ async fn send_and_record(
                 None => lost(format!("HTTP {} without a BackupJobId", r.status)),
             }
         }
-        Err(ProxyError::Upstream { status, body }) if status < 500 => (
+        Err(ProxyError::Upstream {
+            status,
+            body,
+            retry_after_ms,
+        }) if status < 500 => (
             Outcome::Refused {
                 code: body["Code"]
                     .as_str()
@@ -427,6 +437,7 @@ async fn send_and_record(
             Err(ProxyError::Upstream {
                 status,
                 body: with_submission(body, &id),
+                retry_after_ms,
             }),
         ),
         Err(e @ (ProxyError::UpstreamUnreachable(_) | ProxyError::CredentialsUnavailable(_))) => (
@@ -717,6 +728,7 @@ pub fn history_json(s: &Submission) -> Value {
         "BackupId": s.backup_id,
         "Reason": s.job_reason,
         "CreatedAt": time(s.created_ms),
+        "CreatedMs": s.created_ms,
         "UpdatedAt": time(s.updated_ms),
         "FinishedAt": s.finished_ms.map(time),
         "DurationMs": s.finished_ms.unwrap_or(if s.is_final() { s.updated_ms } else { now_ms() }) - s.created_ms,

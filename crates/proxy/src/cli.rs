@@ -71,6 +71,7 @@ async fn run(args: Args) -> Result<(), String> {
         println!("metrics: http://{addr}/metrics");
     }
     tokio::spawn(crate::worker::run(app.clone(), stop_rx.clone()));
+    tokio::spawn(crate::plan_run::run(app.clone(), stop_rx.clone()));
     if let Some(live) = app.upstream.live() {
         tokio::spawn(live.clone().run(stop_rx.clone()));
     }

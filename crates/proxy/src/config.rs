@@ -129,6 +129,16 @@ pub struct Args {
     /// DescribeBackups) before it is reported as not started.
     #[arg(long, default_value_t = 60)]
     pub reconcile_window: u64,
+    /// Fleet plans: the most items of a running plan in flight at once (a run may ask
+    /// for fewer).
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub plan_concurrency: u32,
+    /// Fleet plans: the most items in flight at once in one region.
+    #[arg(long, value_name = "N", default_value_t = 5)]
+    pub plan_region_concurrency: u32,
+    /// Fleet plans: the most CreateBackup calls a running plan makes per second.
+    #[arg(long, value_name = "PER_SECOND", default_value_t = 5.0)]
+    pub plan_rate: f64,
     /// Seconds between two looks at a running job.
     #[arg(long, default_value_t = 2.0)]
     pub job_poll: f64,
@@ -558,6 +568,17 @@ pub async fn build(args: &Args) -> Result<Started, String> {
     let store = store(args, mode).await?;
     let mut app = App::new(upstream, store, AuditLog::new(audit), mode, regions);
     app.pace.reconcile_window = Duration::from_secs(args.reconcile_window.max(1));
+    if args.plan_concurrency == 0 || args.plan_region_concurrency == 0 {
+        return Err("--plan-concurrency and --plan-region-concurrency must be at least 1".into());
+    }
+    if !(args.plan_rate.is_finite() && args.plan_rate > 0.0 && args.plan_rate <= 10_000.0) {
+        return Err("--plan-rate must be above 0 and at most 10000 calls a second".into());
+    }
+    app.plan_limits = crate::plan_run::PlanLimits {
+        concurrency: args.plan_concurrency,
+        region_concurrency: args.plan_region_concurrency,
+        rate: args.plan_rate,
+    };
     if !(args.job_poll.is_finite() && (0.05..=3600.0).contains(&args.job_poll)) {
         return Err("--job-poll must be between 0.05 and 3600 seconds".into());
     }

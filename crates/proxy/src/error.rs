@@ -123,6 +123,8 @@ pub enum ProxyError {
         status: u16,
         /// Its JSON body.
         body: Value,
+        /// How long it asked to wait before a retry (`x-acs-retry-after`, throttling).
+        retry_after_ms: Option<u64>,
     },
     /// An instance the rules do not know (engine or storage outside the API's sets).
     #[error("instance {id}: {what}")]

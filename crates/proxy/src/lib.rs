@@ -13,6 +13,7 @@ pub mod config;
 pub mod error;
 pub mod identity;
 pub mod lookup;
+pub mod plan_run;
 pub mod plans;
 pub mod policy;
 pub mod serve;
@@ -102,6 +103,10 @@ pub struct App {
     pub pace: Pace,
     /// Wakes the worker.
     pub wake: Wake,
+    /// The most a plan's run may ask for.
+    pub plan_limits: plan_run::PlanLimits,
+    /// The plans this process drives now.
+    pub driving: std::sync::Mutex<std::collections::HashSet<String>>,
     cache: InstanceCache,
     seed: u64,
     counter: AtomicU64,
@@ -133,6 +138,8 @@ impl App {
             cache: InstanceCache::default(),
             store,
             owner: format!("proxy-{}-{seed:016x}", std::process::id()),
+            plan_limits: plan_run::PlanLimits::default(),
+            driving: std::sync::Mutex::default(),
             pace: Pace::default(),
             wake: Wake::default(),
             seed,
@@ -218,7 +225,12 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/api/history", get(api::history))
         .route("/api/history/{id}", get(api::history_item))
         .route("/api/plans", post(plans::create_plan))
-        .route("/api/plans/{id}", get(plans::get_plan))
+        .route(
+            "/api/plans/{id}",
+            get(plans::get_plan).delete(plans::cancel_plan),
+        )
+        .route("/api/plans/{id}/run", post(plans::run_plan))
+        .route("/api/plans/{id}/events", get(plans::plan_events))
         .route("/api/{*rest}", any(api::no_route));
     let mut router = api
         .merge(assets::router(app.dist.as_deref(), &app.site))

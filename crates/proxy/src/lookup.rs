@@ -179,6 +179,7 @@ impl App {
             return Err(ProxyError::Upstream {
                 status: 404,
                 body: json!({"Code": "InvalidDBInstanceId.NotFound", "Message": format!("no attributes for {id}"), "RequestId": body["RequestId"]}),
+                retry_after_ms: None,
             });
         };
         let region = match attr["RegionId"].as_str() {

@@ -24,6 +24,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::sync::Arc;
+use std::time::Duration;
 
 type Result<T> = std::result::Result<T, ProxyError>;
 
@@ -203,45 +204,199 @@ pub async fn create_plan(
         .into_response())
 }
 
-/// `GET /api/plans/{id}`: a plan the caller made, with its items.
+/// The caller's plan, or `InvalidPlanId.NotFound` (another caller's plan does not exist
+/// for them).
+async fn own_plan(app: &App, caller: &Caller, id: &str) -> Result<rds_backup_store::StoredPlan> {
+    let not_found = || ProxyError::bad("InvalidPlanId.NotFound", "PlanId", format!("no plan {id}"));
+    let plan = app
+        .store
+        .plan(id)
+        .await
+        .map_err(|e| ProxyError::StoreUnavailable(e.to_string()))?
+        .ok_or_else(not_found)?;
+    if plan.caller != caller.user {
+        return Err(not_found());
+    }
+    Ok(plan)
+}
+
+/// The plan as `GET /api/plans/{id}` shows it: what was asked, each item's state, counts.
+async fn view(app: &App, plan: &rds_backup_store::StoredPlan) -> Result<Value> {
+    let progress = app
+        .store
+        .plan_progress(&plan.id)
+        .await
+        .map_err(|e| ProxyError::StoreUnavailable(e.to_string()))?;
+    let state = app
+        .store
+        .plan_state(&plan.id)
+        .await
+        .map_err(|e| ProxyError::StoreUnavailable(e.to_string()))?
+        .unwrap_or_else(|| plan.state.clone());
+    let spec: Value = serde_json::from_str(&plan.spec).unwrap_or(Value::Null);
+    let mut v = crate::plan_run::progress_json(&state, &progress);
+    if let Value::Object(m) = &mut v {
+        m.insert("PlanId".into(), plan.id.clone().into());
+        m.insert("Intent".into(), spec["Intent"].clone());
+        m.insert("Selection".into(), spec["Selection"].clone());
+        m.insert(
+            "CreatedTime".into(),
+            UtcTime::from_unix(plan.created_ms.div_euclid(1000))
+                .to_string()
+                .into(),
+        );
+    }
+    Ok(v)
+}
+
+/// `GET /api/plans/{id}`: a plan the caller made, with every item's state.
 pub async fn get_plan(
     State(app): State<Arc<App>>,
     caller: Caller,
     Path(id): Path<String>,
 ) -> Result<Json<Value>> {
-    let not_found = || ProxyError::bad("InvalidPlanId.NotFound", "PlanId", format!("no plan {id}"));
-    let plan = app
-        .store
-        .plan(&id)
+    let plan = own_plan(&app, &caller, &id).await?;
+    Ok(Json(view(&app, &plan).await?))
+}
+
+/// What `POST /api/plans/{id}/run` may ask (each at most the proxy's `--plan-*` flag).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RunRequest {
+    #[serde(rename = "Concurrency")]
+    concurrency: Option<u32>,
+    #[serde(rename = "RegionConcurrency")]
+    region_concurrency: Option<u32>,
+    #[serde(rename = "Rate")]
+    rate: Option<f64>,
+}
+
+/// `POST /api/plans/{id}/run`: starts a planned plan (202); a plan already running or
+/// ended is shown as it is (200), never started twice.
+pub async fn run_plan(
+    State(app): State<Arc<App>>,
+    caller: Caller,
+    Path(id): Path<String>,
+    body: Body,
+) -> Result<Response> {
+    let bytes = axum::body::to_bytes(body, crate::api::BODY_LIMIT)
         .await
-        .map_err(|e| ProxyError::StoreUnavailable(e.to_string()))?
-        .ok_or_else(not_found)?;
-    // Another caller's plan is not theirs to read: it does not exist for them.
-    if plan.caller != caller.user {
-        return Err(not_found());
-    }
-    let items: Vec<Value> = plan
-        .items
-        .iter()
-        .map(|i| {
-            let mut v: Value = serde_json::from_str(&i.item).unwrap_or(Value::Null);
-            if let Value::Object(m) = &mut v {
-                m.insert("State".into(), i.state.clone().into());
+        .map_err(|_| ProxyError::TooLarge(crate::api::BODY_LIMIT))?;
+    let asked: RunRequest = if bytes.iter().all(u8::is_ascii_whitespace) {
+        RunRequest::default()
+    } else {
+        serde_json::from_slice(&bytes).map_err(|e| {
+            let field = ["Concurrency", "RegionConcurrency", "Rate"]
+                .into_iter()
+                .find(|f| e.to_string().contains(f))
+                .unwrap_or("");
+            bad_plan(field, format!("the run could not be read: {e}"))
+        })?
+    };
+    let limits = app.plan_limits;
+    let pick = |asked: Option<u32>, most: u32, field: &str| -> Result<i64> {
+        match asked {
+            Some(0) => Err(bad_plan(field, format!("{field} must be at least 1"))),
+            Some(n) => Ok(i64::from(n.min(most))),
+            None => Ok(i64::from(most)),
+        }
+    };
+    let rate = match asked.rate {
+        Some(r) if !(r.is_finite() && r > 0.0) => {
+            return Err(bad_plan(
+                "Rate",
+                "Rate must be a number of calls per second above 0",
+            ));
+        }
+        Some(r) => r.min(limits.rate),
+        None => limits.rate,
+    };
+    let run = rds_backup_store::PlanRun {
+        runner: crate::plan_run::runner_json(&caller),
+        concurrency: pick(asked.concurrency, limits.concurrency, "Concurrency")?,
+        region_concurrency: pick(
+            asked.region_concurrency,
+            limits.region_concurrency,
+            "RegionConcurrency",
+        )?,
+        // Bounded: rate is finite, positive and at most the flag.
+        rate_milli: ((rate * 1000.0).round() as i64).max(1),
+    };
+    let plan = own_plan(&app, &caller, &id).await?;
+    let started = app
+        .store
+        .start_plan(&id, &caller.user, &run)
+        .await
+        .map_err(|e| ProxyError::StoreUnavailable(e.to_string()))?;
+    let status = if started {
+        tracing::info!(target: "rds_backup_proxy::access", plan = %id, user = %caller.user, "plan started");
+        StatusCode::ACCEPTED
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, Json(view(&app, &plan).await?)).into_response())
+}
+
+/// `DELETE /api/plans/{id}`: cancels what has not started; started items go on to their
+/// end.
+pub async fn cancel_plan(
+    State(app): State<Arc<App>>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<Value>> {
+    let plan = own_plan(&app, &caller, &id).await?;
+    app.store
+        .cancel_plan(&id, &caller.user)
+        .await
+        .map_err(|e| ProxyError::StoreUnavailable(e.to_string()))?;
+    Ok(Json(view(&app, &plan).await?))
+}
+
+/// `GET /api/plans/{id}/events`: server-sent events: `progress` (the plan's view) when
+/// it changes, then `end` once nothing is left to start or in flight.
+pub async fn plan_events(
+    State(app): State<Arc<App>>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Response> {
+    use axum::response::sse::{Event, KeepAlive, Sse};
+    let plan = own_plan(&app, &caller, &id).await?;
+    let (tx, rx) =
+        tokio::sync::mpsc::channel::<std::result::Result<Event, std::convert::Infallible>>(4);
+    let request_id = crate::error::current_request_id();
+    tokio::spawn(crate::error::REQUEST_ID.scope(request_id, async move {
+        let mut last = String::new();
+        loop {
+            let Ok(v) = view(&app, &plan).await else {
+                tokio::time::sleep(Duration::from_secs(1)).await;
+                continue;
+            };
+            let text = v.to_string();
+            if text != last {
+                if tx
+                    .send(Ok(Event::default().event("progress").data(&text)))
+                    .await
+                    .is_err()
+                {
+                    return;
+                }
+                last.clone_from(&text);
             }
-            v
-        })
-        .collect();
-    let spec: Value = serde_json::from_str(&plan.spec).unwrap_or(Value::Null);
-    let runnable = plan.items.iter().filter(|i| i.state != "refused").count();
-    Ok(Json(json!({
-        "PlanId": plan.id,
-        "Intent": spec["Intent"],
-        "Selection": spec["Selection"],
-        "State": plan.state,
-        "CreatedTime": UtcTime::from_unix(plan.created_ms.div_euclid(1000)).to_string(),
-        "Summary": {"runnable": runnable, "refused": plan.items.len() - runnable},
-        "Items": items,
-    })))
+            let s = &v["Summary"];
+            let open = s["planned"].as_u64().unwrap_or(0) + s["running"].as_u64().unwrap_or(0);
+            if open == 0 || v["State"] == "cancelled" && s["running"].as_u64() == Some(0) {
+                let _ = tx.send(Ok(Event::default().event("end").data(&text))).await;
+                return;
+            }
+            tokio::select! {
+                () = tokio::time::sleep(Duration::from_millis(500)) => {}
+                () = tx.closed() => return,
+            }
+        }
+    }));
+    Ok(Sse::new(tokio_stream::wrappers::ReceiverStream::new(rx))
+        .keep_alive(KeepAlive::default())
+        .into_response())
 }
 
 /// Every instance of `region` the service lists under the selection's filters it

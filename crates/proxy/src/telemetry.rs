@@ -105,6 +105,7 @@ pub fn route_label(path: &str) -> &'static str {
         "/api/instances",
         "/api/backup-tasks",
         "/api/history",
+        "/api/plans",
         "/api/config",
         "/api/health",
         "/api/health/live",
@@ -117,6 +118,14 @@ pub fn route_label(path: &str) -> &'static str {
         "/api/instances/{id}"
     } else if path.starts_with("/api/history/") {
         "/api/history/{id}"
+    } else if let Some(rest) = path.strip_prefix("/api/plans/") {
+        if rest.ends_with("/run") {
+            "/api/plans/{id}/run"
+        } else if rest.ends_with("/events") {
+            "/api/plans/{id}/events"
+        } else {
+            "/api/plans/{id}"
+        }
     } else if path.starts_with("/api/") {
         "/api/other"
     } else {
@@ -233,6 +242,8 @@ mod tests {
         );
         assert_eq!(route_label("/api/history/ABC"), "/api/history/{id}");
         assert_eq!(route_label("/api/whatever/x"), "/api/other");
+        assert_eq!(route_label("/api/plans/P-1/run"), "/api/plans/{id}/run");
+        assert_eq!(route_label("/api/plans/P-1"), "/api/plans/{id}");
         assert_eq!(route_label("/app-1.js"), "static");
         assert_eq!(status_class(503), "5xx");
     }

@@ -334,6 +334,7 @@ impl Upstream {
             status,
             content_type,
             request_id,
+            retry_after_ms,
             body: bytes,
         } = answer;
         tracing::info!(
@@ -358,7 +359,11 @@ impl Upstream {
             if !body.is_object() {
                 return Err(not_json());
             }
-            Err(ProxyError::Upstream { status, body })
+            Err(ProxyError::Upstream {
+                status,
+                body,
+                retry_after_ms,
+            })
         }
     }
 }
@@ -392,6 +397,8 @@ struct Answer {
     content_type: String,
     /// The service's `x-acs-request-id`.
     request_id: String,
+    /// The service's `x-acs-retry-after`.
+    retry_after_ms: Option<u64>,
     body: bytes::Bytes,
 }
 
@@ -399,6 +406,16 @@ fn now_ms() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+}
+
+/// The service's `x-acs-retry-after` (milliseconds, as the official SDKs read it) on a
+/// throttled answer.
+fn retry_after_of(headers: &axum::http::HeaderMap) -> Option<u64> {
+    headers
+        .get("x-acs-retry-after")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .filter(|ms| *ms > 0)
 }
 
 fn request_id_of(headers: &axum::http::HeaderMap) -> String {
@@ -424,11 +441,13 @@ async fn send_network(
     let status = response.status().as_u16();
     let content_type = content_type_of(response.headers());
     let request_id = request_id_of(response.headers());
+    let retry_after_ms = retry_after_of(response.headers());
     let body = response.bytes().await.map_err(|e| classify(&e, secs))?;
     Ok(Answer {
         status,
         content_type,
         request_id,
+        retry_after_ms,
         body,
     })
 }
@@ -465,6 +484,7 @@ async fn send_in_process(router: &axum::Router, wire: WireRequest) -> Result<Ans
     let status = response.status().as_u16();
     let content_type = content_type_of(response.headers());
     let request_id = request_id_of(response.headers());
+    let retry_after_ms = retry_after_of(response.headers());
     let body = axum::body::to_bytes(response.into_body(), ANSWER_LIMIT)
         .await
         .map_err(|e| broken(e.to_string()))?;
@@ -472,6 +492,7 @@ async fn send_in_process(router: &axum::Router, wire: WireRequest) -> Result<Ans
         status,
         content_type,
         request_id,
+        retry_after_ms,
         body,
     })
 }

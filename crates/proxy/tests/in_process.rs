@@ -58,7 +58,7 @@ async fn a_wrong_secret_is_refused_by_the_embedded_emulator() {
         .await
         .unwrap_err();
     match err {
-        ProxyError::Upstream { status, body } => {
+        ProxyError::Upstream { status, body, .. } => {
             assert_eq!(status, 400, "{body}");
             assert_eq!(body["Code"], "SignatureDoesNotMatch", "{body}");
         }

@@ -823,6 +823,268 @@ impl Store {
     }
 }
 
+impl Store {
+    /// Starts a planned plan for its caller: `runner` (JSON) is who runs it, with its
+    /// limits. False if there is no such planned plan of theirs.
+    pub async fn start_plan(
+        &self,
+        id: &str,
+        caller: &str,
+        run: &PlanRun,
+    ) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "UPDATE plans SET state = 'running', runner = $1, concurrency = $2, region_concurrency = $3, rate_milli = $4 \
+             WHERE id = $5 AND caller = $6 AND state = 'planned'",
+        )
+        .bind(&run.runner)
+        .bind(run.concurrency)
+        .bind(run.region_concurrency)
+        .bind(run.rate_milli)
+        .bind(id)
+        .bind(caller)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Cancels what has not started: the plan ends `cancelled`, its planned items too
+    /// (started ones go on to their end). False if it had ended already.
+    pub async fn cancel_plan(&self, id: &str, caller: &str) -> Result<bool, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let done = sqlx::query(
+            "UPDATE plans SET state = 'cancelled' WHERE id = $1 AND caller = $2 AND state IN ('planned', 'running')",
+        )
+        .bind(id)
+        .bind(caller)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 1 {
+            sqlx::query("UPDATE plan_items SET state = 'cancelled' WHERE plan_id = $1 AND state = 'planned'")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Takes the running plans whose lease is free, expired or already `owner`'s.
+    pub async fn claim_plans(
+        &self,
+        owner: &str,
+        now_ms: i64,
+        lease: Duration,
+    ) -> Result<Vec<RunningPlan>, StoreError> {
+        let until = now_ms + i64::try_from(lease.as_millis()).unwrap_or(i64::MAX / 4);
+        let rows = sqlx::query(
+            "SELECT id, runner, concurrency, region_concurrency, rate_milli FROM plans \
+             WHERE state = 'running' AND (lease_until_ms IS NULL OR lease_until_ms < $1 OR lease_owner = $2)",
+        )
+        .bind(now_ms)
+        .bind(owner)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut out = Vec::new();
+        for r in &rows {
+            let id: String = r.try_get("id")?;
+            let taken = sqlx::query(
+                "UPDATE plans SET lease_owner = $1, lease_until_ms = $2 \
+                 WHERE id = $3 AND state = 'running' AND (lease_until_ms IS NULL OR lease_until_ms < $4 OR lease_owner = $5)",
+            )
+            .bind(owner)
+            .bind(until)
+            .bind(&id)
+            .bind(now_ms)
+            .bind(owner)
+            .execute(&self.pool)
+            .await?;
+            if taken.rows_affected() == 1 {
+                out.push(RunningPlan {
+                    id,
+                    run: PlanRun {
+                        runner: r
+                            .try_get::<Option<String>, _>("runner")?
+                            .unwrap_or_default(),
+                        concurrency: r.try_get("concurrency")?,
+                        region_concurrency: r.try_get("region_concurrency")?,
+                        rate_milli: r.try_get("rate_milli")?,
+                    },
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    /// The plan's state, if there is such a plan.
+    pub async fn plan_state(&self, id: &str) -> Result<Option<String>, StoreError> {
+        let r = sqlx::query("SELECT state FROM plans WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        r.map(|r| r.try_get("state"))
+            .transpose()
+            .map_err(StoreError::from)
+    }
+
+    /// Every item with what its submission says, in order.
+    pub async fn plan_progress(&self, id: &str) -> Result<Vec<ItemProgress>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT i.position, i.instance, i.region, i.item, i.state, i.submission_id, i.attempt, i.next_try_ms, i.claimed_ms, \
+                    s.state AS s_state, s.code AS s_code, s.message AS s_message, s.backup_job_id AS s_job, \
+                    s.job_status AS s_job_status, s.backup_id AS s_backup_id, s.job_reason AS s_job_reason \
+             FROM plan_items i LEFT JOIN submissions s ON s.id = i.submission_id \
+             WHERE i.plan_id = $1 ORDER BY i.position",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(ItemProgress {
+                    position: r.try_get("position")?,
+                    instance: r.try_get("instance")?,
+                    region: r.try_get("region")?,
+                    item: r.try_get("item")?,
+                    state: r.try_get("state")?,
+                    submission_id: r.try_get("submission_id")?,
+                    attempt: r.try_get("attempt")?,
+                    next_try_ms: r.try_get("next_try_ms")?,
+                    claimed_ms: r.try_get("claimed_ms")?,
+                    submission_state: r.try_get("s_state")?,
+                    code: r.try_get("s_code")?,
+                    message: r.try_get("s_message")?,
+                    backup_job_id: r.try_get("s_job")?,
+                    job_status: r.try_get("s_job_status")?,
+                    backup_id: r.try_get("s_backup_id")?,
+                    job_reason: r.try_get("s_job_reason")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Marks a planned item started as `submission_id`; false if it was not planned any
+    /// more (cancelled, or taken).
+    pub async fn claim_item(
+        &self,
+        plan: &str,
+        position: i64,
+        submission_id: &str,
+        now_ms: i64,
+    ) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "UPDATE plan_items SET state = 'started', submission_id = $1, claimed_ms = $2 \
+             WHERE plan_id = $3 AND position = $4 AND state = 'planned'",
+        )
+        .bind(submission_id)
+        .bind(now_ms)
+        .bind(plan)
+        .bind(position)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Puts a started item back to be tried again (its call was throttled, not
+    /// executed) no earlier than `next_try_ms`, as its next attempt.
+    pub async fn retry_item(
+        &self,
+        plan: &str,
+        position: i64,
+        next_try_ms: i64,
+    ) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "UPDATE plan_items SET state = 'planned', attempt = attempt + 1, next_try_ms = $1 \
+             WHERE plan_id = $2 AND position = $3 AND state = 'started'",
+        )
+        .bind(next_try_ms)
+        .bind(plan)
+        .bind(position)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// An item the runner may not (or can no longer) send: `denied`, never sent.
+    pub async fn deny_item(&self, plan: &str, position: i64) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE plan_items SET state = 'denied' WHERE plan_id = $1 AND position = $2 AND state = 'started'",
+        )
+        .bind(plan)
+        .bind(position)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Ends a running plan (`finished`).
+    pub async fn finish_plan(&self, id: &str) -> Result<(), StoreError> {
+        sqlx::query("UPDATE plans SET state = 'finished' WHERE id = $1 AND state = 'running'")
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+}
+
+/// How a plan runs: who runs it and its limits.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PlanRun {
+    /// The caller who runs it (JSON: user and groups).
+    pub runner: String,
+    /// Items in flight at once, overall.
+    pub concurrency: i64,
+    /// Items in flight at once, per region.
+    pub region_concurrency: i64,
+    /// CreateBackup calls per 1,000 seconds.
+    pub rate_milli: i64,
+}
+
+/// A running plan taken under lease.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RunningPlan {
+    /// Its id.
+    pub id: String,
+    /// How it runs.
+    pub run: PlanRun,
+}
+
+/// One item and what its submission says.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ItemProgress {
+    /// Its place.
+    pub position: i64,
+    /// The instance.
+    pub instance: String,
+    /// Its region.
+    pub region: String,
+    /// The item as judged (JSON).
+    pub item: String,
+    /// `planned`, `refused`, `started` or `cancelled`.
+    pub state: String,
+    /// Its current submission.
+    pub submission_id: Option<String>,
+    /// Attempts made before this one (throttled calls).
+    pub attempt: i64,
+    /// Not tried again before this time.
+    pub next_try_ms: i64,
+    /// When it was last started.
+    pub claimed_ms: Option<i64>,
+    /// The submission's state (`sending`, `sent`, `refused`, ...), once there is a row.
+    pub submission_state: Option<String>,
+    /// Its code.
+    pub code: Option<String>,
+    /// Its message.
+    pub message: Option<String>,
+    /// The job.
+    pub backup_job_id: Option<String>,
+    /// The job's status.
+    pub job_status: Option<String>,
+    /// The backup set.
+    pub backup_id: Option<String>,
+    /// Why the job failed.
+    pub job_reason: Option<String>,
+}
+
 /// Rows per INSERT of plan items (six parameters each, far under every driver's limit).
 const PLAN_ROWS_PER_INSERT: usize = 100;
 

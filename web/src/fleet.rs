@@ -1,0 +1,332 @@
+//! "Fleet backups": a plan over many instances (a filter and an intent), previewed with
+//! each instance's request or reason, run in the proxy, followed live, exported as CSV.
+//! A plan made elsewhere (`rds-backup run`) opens by its id.
+
+use crate::api::Client;
+use crate::i18n::{Lang, Text, item_label, t};
+use serde_json::{Value, json};
+use yew::prelude::*;
+
+/// Props of [`Fleet`].
+#[derive(Properties, PartialEq)]
+pub struct FleetProps {
+    /// The language.
+    pub lang: Lang,
+    /// The proxy.
+    pub client: Client,
+}
+
+fn value_of(r: &NodeRef) -> String {
+    r.cast::<web_sys::HtmlInputElement>()
+        .map(|i| i.value())
+        .or_else(|| r.cast::<web_sys::HtmlSelectElement>().map(|s| s.value()))
+        .unwrap_or_default()
+        .trim()
+        .to_owned()
+}
+
+/// The body of `POST /api/plans` from the filter's fields.
+fn plan_body(
+    regions: &str,
+    engine: &str,
+    storage: &str,
+    tag: &str,
+    pattern: &str,
+    intent: &str,
+    dbs: &str,
+) -> Value {
+    let mut selection = json!({});
+    let regions: Vec<&str> = regions
+        .split(',')
+        .map(str::trim)
+        .filter(|r| !r.is_empty())
+        .collect();
+    if !regions.is_empty() {
+        selection["RegionIds"] = json!(regions);
+    }
+    if !engine.is_empty() {
+        selection["Engines"] = json!([engine]);
+    }
+    if !storage.is_empty() {
+        selection["StorageTypes"] = json!([storage]);
+    }
+    if let Some((k, v)) = tag.split_once('=') {
+        selection["Tags"] = json!({ k.trim(): v.trim() });
+    }
+    if !pattern.is_empty() {
+        selection["Match"] = pattern.into();
+    }
+    let mut body = json!({"Selection": selection, "Intent": intent});
+    if intent == "logical-databases" {
+        body["DBNames"] = dbs.into();
+    }
+    body
+}
+
+/// An item's state: after a run, the proxy's; before, whether it can run.
+fn state_of(item: &Value) -> String {
+    match item["State"].as_str() {
+        Some(s) => s.to_owned(),
+        None if item["ok"] == true => "planned".into(),
+        None => "skipped".into(),
+    }
+}
+
+/// What to show beside an item: its request, its reasons, or its job.
+fn detail_of(item: &Value) -> String {
+    if let Some(code) = item["Code"].as_str() {
+        return format!("{code}: {}", item["Message"].as_str().unwrap_or_default());
+    }
+    if let Some(reason) = item["FailedReason"].as_str() {
+        return reason.to_owned();
+    }
+    if let Some(errors) = item["errors"].as_array() {
+        return errors
+            .iter()
+            .map(|e| {
+                format!(
+                    "{}: {}",
+                    e["code"].as_str().unwrap_or_default(),
+                    e["message"].as_str().unwrap_or_default()
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("; ");
+    }
+    let mut parts: Vec<String> = item["params"]
+        .as_object()
+        .map(|m| {
+            m.iter()
+                .filter(|(k, _)| *k != "DBInstanceId")
+                .map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or_default()))
+                .collect()
+        })
+        .unwrap_or_default();
+    if let Some(job) = item["BackupJobId"].as_str() {
+        parts.push(format!("BackupJobId={job}"));
+    }
+    parts.join(" ")
+}
+
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_owned()
+    }
+}
+
+/// The plan as CSV: one row per instance.
+pub fn csv(plan: &Value) -> String {
+    let mut out = String::from(
+        "DBInstanceId,RegionId,Engine,StorageType,State,BackupJobId,BackupId,Detail\n",
+    );
+    for item in plan["Items"].as_array().into_iter().flatten() {
+        let f = |k: &str| csv_field(item[k].as_str().unwrap_or_default());
+        out.push_str(&format!(
+            "{},{},{},{},{},{},{},{}\n",
+            f("DBInstanceId"),
+            f("RegionId"),
+            f("Engine"),
+            f("StorageType"),
+            csv_field(&state_of(item)),
+            f("BackupJobId"),
+            f("BackupId"),
+            csv_field(&detail_of(item)),
+        ));
+    }
+    out
+}
+
+fn open_items(plan: &Value) -> bool {
+    let s = &plan["Summary"];
+    plan["State"] == "running"
+        || s["planned"].as_u64().unwrap_or(0) + s["running"].as_u64().unwrap_or(0) > 0
+            && plan["State"] != "planned"
+}
+
+/// The panel.
+#[function_component(Fleet)]
+pub fn fleet(p: &FleetProps) -> Html {
+    let l = p.lang;
+    let plan = use_state(|| None::<Value>);
+    let error = use_state(|| None::<String>);
+    let busy = use_state(|| false);
+    let tick = use_state(|| 0u32);
+    let refs: [NodeRef; 8] = Default::default();
+    let [regions, engine, storage, tag, pattern, intent, dbs, plan_id] = refs.clone();
+    let load = {
+        let (plan, error, busy) = (plan.clone(), error.clone(), busy.clone());
+        move |f: std::pin::Pin<
+            Box<dyn std::future::Future<Output = Result<Value, crate::api::ApiError>>>,
+        >| {
+            let (plan, error, busy) = (plan.clone(), error.clone(), busy.clone());
+            busy.set(true);
+            wasm_bindgen_futures::spawn_local(async move {
+                match f.await {
+                    Ok(v) => {
+                        error.set(None);
+                        plan.set(Some(v));
+                    }
+                    Err(e) => error.set(Some(format!("{}: {}", e.code, e.message))),
+                }
+                busy.set(false);
+            });
+        }
+    };
+    let make = {
+        let (client, load) = (p.client.clone(), load.clone());
+        let [regions, engine, storage, tag, pattern, intent, dbs, _] = refs.clone();
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let body = plan_body(
+                &value_of(&regions),
+                &value_of(&engine),
+                &value_of(&storage),
+                &value_of(&tag),
+                &value_of(&pattern),
+                &value_of(&intent),
+                &value_of(&dbs),
+            );
+            let client = client.clone();
+            load(Box::pin(
+                async move { client.make_plan(body.to_string()).await },
+            ));
+        })
+    };
+    let current = (*plan)
+        .as_ref()
+        .and_then(|v| v["PlanId"].as_str().map(str::to_owned));
+    let run = {
+        let (client, load, current) = (p.client.clone(), load.clone(), current.clone());
+        Callback::from(move |_: MouseEvent| {
+            if let Some(id) = current.clone() {
+                let client = client.clone();
+                load(Box::pin(async move { client.run_plan(&id).await }));
+            }
+        })
+    };
+    let open = {
+        let (client, load, plan_id) = (p.client.clone(), load.clone(), plan_id.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let id = value_of(&plan_id);
+            if !id.is_empty() {
+                let client = client.clone();
+                load(Box::pin(async move { client.plan(&id).await }));
+            }
+        })
+    };
+    // Followed every second while the run goes on.
+    let following = (*plan).as_ref().is_some_and(open_items);
+    {
+        let tick = tick.clone();
+        use_effect_with(following, move |on| {
+            let timer = on
+                .then(|| gloo::timers::callback::Interval::new(1000, move || tick.set(*tick + 1)));
+            move || drop(timer)
+        });
+    }
+    {
+        let (client, plan) = (p.client.clone(), plan.clone());
+        let id = current.clone();
+        use_effect_with(*tick, move |_| {
+            if let Some(id) = id.filter(|_| following) {
+                wasm_bindgen_futures::spawn_local(async move {
+                    if let Ok(v) = client.plan(&id).await {
+                        plan.set(Some(v));
+                    }
+                });
+            }
+        });
+    }
+    let export = {
+        let plan = plan.clone();
+        Callback::from(move |_: MouseEvent| {
+            if let Some(v) = &*plan {
+                let name = format!("plan-{}.csv", v["PlanId"].as_str().unwrap_or("fleet"));
+                crate::browser::download_as(&name, &csv(v), "text/csv");
+            }
+        })
+    };
+    let intents = [
+        "whole-instance",
+        "full-physical",
+        "logical-all-databases",
+        "logical-databases",
+    ];
+    html! {
+        <section class="fleet" aria-labelledby="h-fleet">
+            <h2 id="h-fleet">{ t(l, Text::Fleet) }</h2>
+            <p class="hint">{ t(l, Text::FleetHint) }</p>
+            <form class="fleet-filter" onsubmit={make}>
+                <label>{ t(l, Text::FleetRegions) }<input ref={regions} name="fleet-regions" /></label>
+                <label>{ t(l, Text::Engine) }
+                    <select ref={engine} name="fleet-engine">
+                        <option value="" selected=true>{ t(l, Text::FleetAny) }</option>
+                        { for ["MySQL", "PostgreSQL", "SQLServer", "MariaDB"].iter().map(|e| html! { <option value={*e}>{ *e }</option> }) }
+                    </select>
+                </label>
+                <label>{ t(l, Text::Storage) }
+                    <select ref={storage} name="fleet-storage">
+                        <option value="" selected=true>{ t(l, Text::FleetAny) }</option>
+                        <option value="local">{ "local" }</option>
+                        <option value="cloud">{ "cloud" }</option>
+                    </select>
+                </label>
+                <label>{ t(l, Text::FleetTag) }<input ref={tag} name="fleet-tag" /></label>
+                <label>{ t(l, Text::FleetMatch) }<input ref={pattern} name="fleet-match" /></label>
+                <label>{ t(l, Text::Intent) }
+                    <select ref={intent} name="fleet-intent">
+                        { for intents.iter().map(|i| html! { <option value={*i} selected={*i == "whole-instance"}>{ *i }</option> }) }
+                    </select>
+                </label>
+                <label>{ t(l, Text::Databases) }<input ref={dbs} name="fleet-databases" /></label>
+                <button type="submit" name="make-plan" disabled={*busy}>{ t(l, Text::MakePlan) }</button>
+            </form>
+            <form class="fleet-open" onsubmit={open}>
+                <label>{ t(l, Text::PlanId) }<input ref={plan_id} name="plan-id" /></label>
+                <button type="submit" name="open-plan">{ t(l, Text::OpenPlan) }</button>
+            </form>
+            if let Some(e) = &*error { <p class="problems" role="alert">{ e.clone() }</p> }
+            if let Some(v) = &*plan {
+                <div class="plan" data-plan={v["PlanId"].as_str().unwrap_or_default().to_owned()} data-state={v["State"].as_str().unwrap_or_default().to_owned()}>
+                    <p class="plan-summary" role="status">
+                        <code>{ v["PlanId"].as_str().unwrap_or_default().to_owned() }</code>{ " · " }
+                        { v["Summary"].as_object().map(|m| m.iter().map(|(k, n)| format!("{k} {n}")).collect::<Vec<_>>().join(" · ")).unwrap_or_default() }
+                    </p>
+                    <p>
+                        if v["State"] == "planned" {
+                            <button type="button" name="run-plan" onclick={run} disabled={*busy}>{ t(l, Text::RunPlan) }</button>{ " " }
+                        }
+                        <button type="button" name="export-csv" onclick={export}>{ t(l, Text::ExportCsv) }</button>
+                    </p>
+                    if v["Items"].as_array().is_none_or(Vec::is_empty) {
+                        <p class="hint">{ t(l, Text::PlanNothing) }</p>
+                    } else {
+                        <div class="plan-items">
+                            <table>
+                                <thead><tr><th>{ "DBInstanceId" }</th><th>{ "RegionId" }</th><th>{ t(l, Text::Engine) }</th><th>{ t(l, Text::Storage) }</th><th>{ t(l, Text::Progress) }</th><th></th></tr></thead>
+                                <tbody>
+                                    { for v["Items"].as_array().into_iter().flatten().map(|item| {
+                                        let state = state_of(item);
+                                        html! {
+                                            <tr class="plan-item" data-instance={item["DBInstanceId"].as_str().unwrap_or_default().to_owned()} data-state={state.clone()}>
+                                                <td><code>{ item["DBInstanceId"].as_str().unwrap_or_default().to_owned() }</code></td>
+                                                <td>{ item["RegionId"].as_str().unwrap_or_default().to_owned() }</td>
+                                                <td>{ item["Engine"].as_str().unwrap_or_default().to_owned() }</td>
+                                                <td>{ item["StorageType"].as_str().unwrap_or_default().to_owned() }</td>
+                                                <td class="item-state">{ item_label(l, &state) }</td>
+                                                <td class="item-detail">{ detail_of(item) }</td>
+                                            </tr>
+                                        }
+                                    }) }
+                                </tbody>
+                            </table>
+                        </div>
+                    }
+                </div>
+            }
+        </section>
+    }
+}
