@@ -316,6 +316,8 @@ fn a_system_proxy_is_used_only_when_asked_for() {
         let mut child = Command::new(env!("CARGO_BIN_EXE_rds-backup-proxy"))
             .args(["--listen", "127.0.0.1:0", "--dist", "/nonexistent-dist"])
             .args(["--upstream", &format!("http://{emulator}")])
+            // A record of its own: nothing of an earlier run (or of another build) is read.
+            .args(["--database", "memory"])
             .args(extra)
             .env("HOME", "/nonexistent-home")
             .env(
