@@ -260,32 +260,32 @@ pub fn fleet(p: &FleetProps) -> Html {
             <h2 id="h-fleet">{ t(l, Text::Fleet) }</h2>
             <p class="hint">{ t(l, Text::FleetHint) }</p>
             <form class="fleet-filter" onsubmit={make}>
-                <label>{ t(l, Text::FleetRegions) }<input ref={regions} name="fleet-regions" /></label>
-                <label>{ t(l, Text::Engine) }
-                    <select ref={engine} name="fleet-engine">
+                <div class="fleet-field"><label for="fleet-regions">{ t(l, Text::FleetRegions) }</label><input ref={regions} id="fleet-regions" name="fleet-regions" /></div>
+                <div class="fleet-field"><label for="fleet-engine">{ t(l, Text::Engine) }</label>
+                    <select ref={engine} id="fleet-engine" name="fleet-engine">
                         <option value="" selected=true>{ t(l, Text::FleetAny) }</option>
                         { for ["MySQL", "PostgreSQL", "SQLServer", "MariaDB"].iter().map(|e| html! { <option value={*e}>{ *e }</option> }) }
                     </select>
-                </label>
-                <label>{ t(l, Text::Storage) }
-                    <select ref={storage} name="fleet-storage">
+                </div>
+                <div class="fleet-field"><label for="fleet-storage">{ t(l, Text::Storage) }</label>
+                    <select ref={storage} id="fleet-storage" name="fleet-storage">
                         <option value="" selected=true>{ t(l, Text::FleetAny) }</option>
                         <option value="local">{ "local" }</option>
                         <option value="cloud">{ "cloud" }</option>
                     </select>
-                </label>
-                <label>{ t(l, Text::FleetTag) }<input ref={tag} name="fleet-tag" /></label>
-                <label>{ t(l, Text::FleetMatch) }<input ref={pattern} name="fleet-match" /></label>
-                <label>{ t(l, Text::Intent) }
-                    <select ref={intent} name="fleet-intent">
+                </div>
+                <div class="fleet-field"><label for="fleet-tag">{ t(l, Text::FleetTag) }</label><input ref={tag} id="fleet-tag" name="fleet-tag" /></div>
+                <div class="fleet-field"><label for="fleet-match">{ t(l, Text::FleetMatch) }</label><input ref={pattern} id="fleet-match" name="fleet-match" /></div>
+                <div class="fleet-field"><label for="fleet-intent">{ t(l, Text::Intent) }</label>
+                    <select ref={intent} id="fleet-intent" name="fleet-intent">
                         { for intents.iter().map(|i| html! { <option value={*i} selected={*i == "whole-instance"}>{ *i }</option> }) }
                     </select>
-                </label>
-                <label>{ t(l, Text::Databases) }<input ref={dbs} name="fleet-databases" /></label>
+                </div>
+                <div class="fleet-field"><label for="fleet-databases">{ t(l, Text::Databases) }</label><input ref={dbs} id="fleet-databases" name="fleet-databases" /></div>
                 <button type="submit" name="make-plan" disabled={*busy}>{ t(l, Text::MakePlan) }</button>
             </form>
             <form class="fleet-open" onsubmit={open}>
-                <label>{ t(l, Text::PlanId) }<input ref={plan_id} name="plan-id" /></label>
+                <div class="fleet-field"><label for="plan-id">{ t(l, Text::PlanId) }</label><input ref={plan_id} id="plan-id" name="plan-id" /></div>
                 <button type="submit" name="open-plan">{ t(l, Text::OpenPlan) }</button>
             </form>
             if let Some(e) = &*error { <p class="problems" role="alert">{ e.clone() }</p> }
