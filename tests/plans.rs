@@ -88,15 +88,8 @@ fn a_plan_names_a_valid_request_or_the_services_reasons_for_every_instance() {
         if item.ok {
             // Every request is one core accepts for the instance's engine and storage.
             let params = item.params.as_ref().unwrap();
-            let get = |k: &str| params.get(k).cloned();
-            let draft = Draft {
-                db_instance_id: get("DBInstanceId"),
-                db_name: get("DBName").map(|d| d.split(',').map(str::to_owned).collect()),
-                backup_strategy: get("BackupStrategy"),
-                backup_method: get("BackupMethod"),
-                backup_type: get("BackupType"),
-                backup_retention_period: get("BackupRetentionPeriod").map(|v| v.parse().unwrap()),
-            };
+            let draft =
+                Draft::from_params(params.iter().map(|(k, v)| (k.as_str(), v.as_str()))).unwrap();
             let request = validate(&Context::new(item.engine, item.storage), &draft).unwrap();
             assert_eq!(request.params().pairs().count(), params.len());
             assert_eq!(params["DBInstanceId"], item.id);
@@ -266,20 +259,23 @@ fn the_callers_policy_is_checked_for_every_instance_of_a_plan() {
     assert_eq!(other.json()["Code"], "InvalidPlanId.NotFound");
 }
 
-/// The `rds-backup` program beside this test's binaries (built if it is not there yet).
+/// The `rds-backup` program beside this test's binaries, brought up to date once per
+/// test run (a program left from an older build would test old code).
 fn cli() -> PathBuf {
+    static BUILT: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
     let exe = std::env::current_exe().unwrap();
     let dir = exe.parent().unwrap().parent().unwrap();
     let path = dir.join("rds-backup");
-    if !path.exists() {
+    let built = *BUILT.get_or_init(|| {
         let release = dir.ends_with("release");
-        let built = Command::new(env!("CARGO"))
+        Command::new(env!("CARGO"))
             .args(["build", "-q", "-p", "rds-backup-cli"])
             .args(release.then_some("--release"))
             .status()
-            .unwrap();
-        assert!(built.success());
-    }
+            .unwrap()
+            .success()
+    });
+    assert!(built, "rds-backup did not build");
     path
 }
 
@@ -789,4 +785,153 @@ fn a_cancelled_plan_starts_nothing_more() {
         view["Summary"]["finished"].as_u64().unwrap() as usize,
         after
     );
+}
+
+/// `rds-backup plan|run` without `--proxy`: the credential chain (here the environment)
+/// and `--endpoint` (the emulator), one `--region` per region of the fleet.
+fn direct(emu: &Emulator, args: &[&str]) -> std::process::Output {
+    let endpoint = format!("http://{}", emu.addr);
+    let mut cmd = Command::new(cli());
+    cmd.args(args).args(["--endpoint", &endpoint]);
+    for r in ["cn-hangzhou", "cn-shanghai", "cn-beijing", "ap-southeast-1"] {
+        cmd.args(["--region", r]);
+    }
+    cmd.env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("HOME", "/nonexistent-rds-backup-home")
+        .env("ALIBABA_CLOUD_ACCESS_KEY_ID", TEST_KEY_ID)
+        .env("ALIBABA_CLOUD_ACCESS_KEY_SECRET", TEST_SECRET)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn a_direct_plan_judges_every_instance_as_the_proxys_plan_does() {
+    let emu = Emulator::start_live(Fleet::generated(80), 1000, 0);
+    let dir = tmp("direct-plan");
+    let p = live_proxy(&emu, &dir, &[]);
+    for intent in ["whole-instance", "logical-all-databases"] {
+        let through_proxy = items(&post_plan(&p, &json!({"Intent": intent}), ""));
+        let out = direct(&emu, &["plan", "--intent", intent]);
+        let text = String::from_utf8(out.stdout).unwrap();
+        let mut mine: Vec<PlanItem> = text
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        let mut theirs = through_proxy.clone();
+        mine.sort_by(|a, b| a.id.cmp(&b.id));
+        theirs.sort_by(|a, b| a.id.cmp(&b.id));
+        assert_eq!(mine.len(), 80, "{}", String::from_utf8_lossy(&out.stderr));
+        assert_eq!(mine, theirs, "{intent}");
+        let some_refused = mine.iter().any(|i| !i.ok);
+        assert_eq!(out.status.code(), Some(u8::from(some_refused).into()));
+    }
+    // The selection flags narrow it the same way.
+    let out = direct(
+        &emu,
+        &[
+            "plan",
+            "--intent",
+            "whole-instance",
+            "--engine",
+            "MySQL",
+            "--storage",
+            "cloud",
+        ],
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert!(!lines.is_empty());
+    assert!(lines.iter().all(|l| l["Engine"] == "MySQL"
+        && l["StorageType"].as_str().unwrap().starts_with("cloud")
+        || l["StorageType"] == "general_essd"));
+    // No region and no proxy: a clear error naming --region, exit 2.
+    let out = Command::new(cli())
+        .args(["plan", "--intent", "whole-instance"])
+        .env_clear()
+        .env("HOME", "/nonexistent-rds-backup-home")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("--region") && text.contains("InvalidInput.Missing"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_direct_run_backs_up_every_runnable_instance_once_and_waits_out_throttling() {
+    // One CreateBackup in four is throttled with a 400 ms retry-after.
+    let emu = Emulator::start_throttled(Fleet::generated(60), 300, 4, 400);
+    let since = epoch_ms();
+    let out = direct(
+        &emu,
+        &[
+            "run",
+            "--intent",
+            "whole-instance",
+            "--concurrency",
+            "6",
+            "--rate",
+            "10",
+        ],
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let summary = &lines.last().unwrap()["summary"];
+    let finished: Vec<&str> = lines
+        .iter()
+        .filter(|l| l["state"] == "finished")
+        .map(|l| l["DBInstanceId"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        summary["finished"].as_u64().unwrap() as usize,
+        finished.len()
+    );
+    assert_eq!(summary["failed"], 0, "{summary}");
+    assert_eq!(summary["refused"], 0, "{summary}");
+    assert_eq!(summary["unknown"], 0, "{summary}");
+    assert_eq!(
+        finished.len() + summary["skipped"].as_u64().unwrap() as usize,
+        60
+    );
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    // At the emulator: each finished instance backed up once, nothing else; never more
+    // than 6 at once, never more than 10 calls (11 where clocks meet) in a second.
+    let jobs = jobs_by_instance(&emu, since);
+    assert_eq!(jobs.len(), finished.len());
+    assert!(jobs.values().all(|j| j.len() == 1));
+    for (s, _) in jobs.values().flatten() {
+        let running = jobs
+            .values()
+            .filter(|js| js.iter().any(|(a, b)| a <= s && s < b))
+            .count();
+        assert!(running <= 6, "{running} at once");
+    }
+    let mut starts: Vec<i64> = jobs.values().flatten().map(|(s, _)| *s).collect();
+    starts.sort_unstable();
+    for (i, s) in starts.iter().enumerate() {
+        let n = starts[i..].iter().take_while(|t| **t < s + 1000).count();
+        assert!(n <= 11, "{n} calls within a second");
+    }
+    // Throttled calls were waited out: a `waiting` line, then the item finished.
+    let waited: Vec<&Value> = lines
+        .iter()
+        .filter(|l| l["state"] == "waiting" && l["code"] == "Throttling.User")
+        .collect();
+    assert!(
+        waited.len() >= finished.len() / 5,
+        "{} waited",
+        waited.len()
+    );
+    for w in waited {
+        assert!(finished.contains(&w["DBInstanceId"].as_str().unwrap()));
+    }
 }

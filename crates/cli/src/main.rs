@@ -2,6 +2,7 @@
 #![forbid(unsafe_code)]
 
 mod commands;
+mod direct;
 mod plans;
 mod snippets;
 mod wire;
@@ -79,19 +80,22 @@ enum Command {
     /// Which credentials the chain finds: the provider, the first 4 characters of the key
     /// id, when it expires. Never a secret. Exit 0 found, 2 none.
     Whoami(wire::CredentialArgs),
-    /// A fleet plan, made by the proxy before anything runs: every selected instance with
-    /// its request or its reasons.
+    /// A fleet plan, made before anything runs: every selected instance with its request
+    /// or its reasons. Through the proxy (--proxy URL) or directly with the credential
+    /// chain (--region R, optionally --endpoint URL).
     ///
     /// Prints one JSON object per instance: {"DBInstanceId", "RegionId", "Engine",
     /// "StorageType", "ok", "params", "RemainingToday"} or {..., "ok": false, "errors":
     /// [{"code", "message"}]}. Exit status: 0 every item can run, 1 some cannot, 2 no plan.
     Plan(plans::PlanArgs),
-    /// Make a fleet plan and run it in the proxy, following every item to its end.
+    /// Make a fleet plan and run it, following every item to its end: in the proxy
+    /// (--proxy URL, the record kept there) or directly from here with the credential chain.
     ///
     /// On a terminal a progress bar; otherwise one JSON line per item state change
     /// ({"DBInstanceId", "RegionId", "state", "BackupJobId", "code", "message"}), then
-    /// {"summary": {"finished", "failed", "refused", "skipped"}}. Exit status: 0 only when
-    /// every runnable item finished, 1 otherwise, 2 when it could not run.
+    /// {"summary": {"finished", "failed", "refused", "skipped"}} (directly also "unknown":
+    /// sent without an answer, never sent again). Exit status: 0 only when every runnable
+    /// item finished, 1 otherwise, 2 when it could not run.
     Run(plans::RunArgs),
 }
 

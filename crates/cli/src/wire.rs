@@ -68,13 +68,8 @@ pub struct CredentialArgs {
 }
 
 impl CredentialArgs {
-    /// Runs the provider chain.
-    pub fn resolve(&self) -> Result<(credentials::Provider, credentials::Fetched), String> {
-        let env = credentials::Env::from_process();
-        for w in credentials::warnings(&env) {
-            eprintln!("rds-backup: warning: {w}");
-        }
-        let options = credentials::Options {
+    fn options(&self) -> Result<credentials::Options, String> {
+        Ok(credentials::Options {
             only: self
                 .credentials_provider
                 .as_deref()
@@ -82,7 +77,16 @@ impl CredentialArgs {
                 .transpose()
                 .map_err(|e| e.to_string())?,
             profile: self.profile.clone(),
-        };
+        })
+    }
+
+    /// Runs the provider chain.
+    pub fn resolve(&self) -> Result<(credentials::Provider, credentials::Fetched), String> {
+        let env = credentials::Env::from_process();
+        for w in credentials::warnings(&env) {
+            eprintln!("rds-backup: warning: {w}");
+        }
+        let options = self.options()?;
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
@@ -93,6 +97,31 @@ impl CredentialArgs {
                 .await
                 .map_err(|e| e.to_string())
         })
+    }
+
+    /// The chain's credentials kept fresh in the background of the running runtime
+    /// (short-lived keys are fetched again before they expire), for a long run.
+    pub async fn live(&self) -> Result<std::sync::Arc<credentials::Live>, String> {
+        let env = credentials::Env::from_process();
+        for w in credentials::warnings(&env) {
+            eprintln!("rds-backup: warning: {w}");
+        }
+        let options = self.options()?;
+        let http = credentials::http_client().map_err(|e| e.to_string())?;
+        let (provider, fetched) = credentials::resolve(&env, &options, &http)
+            .await
+            .map_err(|e| e.to_string())?;
+        let live = credentials::Live::new(provider, http, fetched);
+        let (stop, watch) = tokio::sync::watch::channel(false);
+        // The refresher lives as long as the runtime; the sender goes with it.
+        tokio::spawn({
+            let live = live.clone();
+            async move {
+                let _stop = stop;
+                live.run(watch).await;
+            }
+        });
+        Ok(live)
     }
 
     /// The region of the CLI profile in use, if it names one.

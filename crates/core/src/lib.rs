@@ -10,6 +10,7 @@ pub mod encode;
 pub mod endpoint;
 pub mod input;
 pub mod intent;
+pub mod listing;
 pub mod model;
 pub mod plan;
 pub mod policy;

@@ -85,6 +85,21 @@ fn de_db_names<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<String>>, D
 }
 
 impl Draft {
+    /// The draft of CreateBackup parameters given by their wire names (a plan item's
+    /// params, a stored submission), or what is wrong with one of them.
+    pub fn from_params<'a>(
+        params: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> Result<Draft, String> {
+        let mut draft = Draft::default();
+        for (name, value) in params {
+            let field = Field::parse(name)
+                .filter(|f| Field::PARAMS.contains(f))
+                .ok_or_else(|| format!("'{name}' is not a CreateBackup parameter"))?;
+            draft.set(field, value)?;
+        }
+        Ok(draft)
+    }
+
     /// Sets one field from its wire name and the text a user typed (e.g. `--set`).
     /// An empty text clears the field.
     pub fn set(&mut self, field: Field, text: &str) -> Result<(), String> {
@@ -223,6 +238,20 @@ mod tests {
             serde_json::to_string(&a).unwrap(),
             r#"{"DBName":"db1,db2"}"#
         );
+    }
+
+    #[test]
+    fn a_draft_reads_the_params_it_would_send() {
+        let d = Draft::from_params([
+            ("DBInstanceId", "rm-1"),
+            ("DBName", "a,b"),
+            ("BackupRetentionPeriod", "7"),
+        ])
+        .unwrap();
+        assert_eq!(d.db_name, Some(vec!["a".to_owned(), "b".to_owned()]));
+        assert_eq!(d.backup_retention_period, Some(7));
+        assert!(Draft::from_params([("RegionId", "cn-hangzhou")]).is_err());
+        assert!(Draft::from_params([("BackupRetentionPeriod", "x")]).is_err());
     }
 
     #[test]

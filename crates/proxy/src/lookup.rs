@@ -6,6 +6,7 @@
 use crate::App;
 use crate::error::ProxyError;
 use crate::policy::Resource;
+use rds_backup_core::listing;
 use rds_backup_core::{Context, Engine, Region, StorageType};
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, HashMap};
@@ -80,35 +81,11 @@ pub fn list<'a>(
     outer: &str,
     inner: &str,
 ) -> Result<&'a [Value], ProxyError> {
-    let shape = |what: String| ProxyError::UpstreamShape {
+    listing::list_of(body, outer, inner).map_err(|what| ProxyError::UpstreamShape {
         action: action.to_owned(),
         what,
-    };
-    let Some(root) = body.as_object() else {
-        return Err(shape("the answer is not a JSON object".into()));
-    };
-    let outer_value = match root.get(outer) {
-        None | Some(Value::Null) => return Ok(&[]),
-        Some(Value::Object(o)) => o,
-        Some(_) => return Err(shape(format!("{outer} is not an object"))),
-    };
-    match outer_value.get(inner) {
-        None | Some(Value::Null) => Ok(&[]),
-        Some(Value::Array(items)) => {
-            if items.iter().all(Value::is_object) {
-                Ok(items)
-            } else {
-                Err(shape(format!(
-                    "{outer}.{inner} holds something other than objects"
-                )))
-            }
-        }
-        Some(_) => Err(shape(format!("{outer}.{inner} is not a list"))),
-    }
+    })
 }
-
-/// Tags of at most this many instances are asked for in one ListTagResources call.
-pub const TAGS_PER_CALL: usize = 50;
 
 impl App {
     /// The tags of `ids` in `region` (ListTagResources, every page).
@@ -121,38 +98,23 @@ impl App {
             .iter()
             .map(|id| ((*id).to_owned(), BTreeMap::new()))
             .collect();
-        for chunk in ids.chunks(TAGS_PER_CALL) {
-            let mut token = String::new();
+        for chunk in ids.chunks(listing::TAGS_PER_CALL) {
+            let mut token: Option<String> = None;
             for _page in 0..100 {
-                let mut params = vec![
-                    ("RegionId".to_owned(), region.to_string()),
-                    ("ResourceType".to_owned(), "INSTANCE".to_owned()),
-                ];
-                for (i, id) in chunk.iter().enumerate() {
-                    params.push((format!("ResourceId.{}", i + 1), (*id).to_owned()));
-                }
-                if !token.is_empty() {
-                    params.push(("NextToken".into(), token.clone()));
-                }
-                let body = self
-                    .upstream
-                    .call(region, "ListTagResources", params)
-                    .await?
-                    .json();
-                for t in list(&body, "ListTagResources", "TagResources", "TagResource")? {
-                    let (Some(id), Some(k)) = (t["ResourceId"].as_str(), t["TagKey"].as_str())
-                    else {
-                        continue;
-                    };
-                    if let Some(tags) = out.get_mut(id) {
-                        tags.insert(
-                            k.to_owned(),
-                            t["TagValue"].as_str().unwrap_or_default().to_owned(),
-                        );
+                let params = listing::tag_params(region, chunk, token.as_deref());
+                let action = "ListTagResources";
+                let body = self.upstream.call(region, action, params).await?.json();
+                let tags = listing::read_tags(&body).map_err(|what| ProxyError::UpstreamShape {
+                    action: action.into(),
+                    what,
+                })?;
+                for (id, k, v) in tags {
+                    if let Some(t) = out.get_mut(&id) {
+                        t.insert(k, v);
                     }
                 }
-                token = body["NextToken"].as_str().unwrap_or_default().to_owned();
-                if token.is_empty() {
+                token = listing::next_token(&body);
+                if token.is_none() {
                     break;
                 }
             }

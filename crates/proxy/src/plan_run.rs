@@ -80,10 +80,7 @@ pub fn item_state(p: &ItemProgress) -> &'static str {
     }
 }
 
-/// True for the service's flow-control codes.
-pub fn is_throttling(code: &str) -> bool {
-    code == "Throttling" || code.starts_with("Throttling.")
-}
+pub use rds_backup_core::listing::is_throttling;
 
 /// True while the item may still change.
 fn in_flight(state: &str) -> bool {
@@ -396,15 +393,8 @@ async fn check(
     app.authz
         .check(runner, CREATE_BACKUP_ACTION, &instance.resource())?;
     let ctx = instance.context()?;
-    let get = |k: &str| params.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
-    let draft = Draft {
-        db_instance_id: get("DBInstanceId"),
-        db_name: get("DBName").map(|d| d.split(',').map(str::to_owned).collect()),
-        backup_strategy: get("BackupStrategy"),
-        backup_method: get("BackupMethod"),
-        backup_type: get("BackupType"),
-        backup_retention_period: get("BackupRetentionPeriod").and_then(|v| v.parse().ok()),
-    };
+    let draft = Draft::from_params(params.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+        .map_err(|e| ProxyError::bad("InvalidInput.Plan", "params", e))?;
     let request = validate(&ctx, &draft)
         .map_err(|_| ProxyError::Refused(rds_backup_core::Report::check(&ctx, &draft).errors))?;
     Ok(Checked {

@@ -15,14 +15,14 @@ use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
+use rds_backup_core::listing;
 use rds_backup_core::plan::{Candidate, PlanItem, Selection, Tally};
 use rds_backup_core::policy::CREATE_BACKUP_ACTION;
-use rds_backup_core::precondition::{Database, InstanceState};
-use rds_backup_core::{Engine, Goal, Intent, Region, StorageType, UtcTime};
+use rds_backup_core::precondition::InstanceState;
+use rds_backup_core::{Goal, Intent, Region, UtcTime};
 use rds_backup_store::{NewPlan, NewPlanItem};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
-use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -142,7 +142,7 @@ pub async fn create_plan(
             None
         };
         for item in &listed {
-            let Some(mut c) = candidate(item, region) else {
+            let Some(mut c) = Candidate::from_listing(item, region) else {
                 continue;
             };
             if let Some(t) = tags.as_mut().and_then(|t| t.remove(&c.id)) {
@@ -403,72 +403,18 @@ pub async fn plan_events(
 /// understands (the rest is applied by core), all pages.
 async fn list_instances(app: &App, region: &Region, s: &Selection) -> Result<Vec<Value>> {
     let action = "DescribeDBInstances";
-    let mut filters: Vec<(String, String)> = vec![("RegionId".into(), region.to_string())];
-    if let [engine] = s.engines.as_slice() {
-        filters.push(("Engine".into(), engine.as_str().into()));
-    }
-    if !s.instances.is_empty() && s.instances.len() <= 30 {
-        filters.push(("DBInstanceId".into(), s.instances.join(",")));
-    }
-    if !s.tags.is_empty() {
-        filters.push((
-            "Tags".into(),
-            serde_json::to_string(&s.tags).unwrap_or_default(),
-        ));
-    }
     let mut out: Vec<Value> = Vec::new();
-    let mut token = String::new();
+    let mut token: Option<String> = None;
     for _page in 0..1000 {
-        let mut params = filters.clone();
-        params.push(("MaxResults".into(), "100".into()));
-        if !token.is_empty() {
-            params.push(("NextToken".into(), token.clone()));
-        }
+        let params = s.listing_params(region, token.as_deref());
         let body = app.upstream.call(region, action, params).await?.json();
         out.extend(list(&body, action, "Items", "DBInstance")?.iter().cloned());
-        token = body["NextToken"].as_str().unwrap_or_default().to_owned();
-        if token.is_empty() || out.len() > MAX_PLAN_ITEMS {
+        token = listing::next_token(&body);
+        if token.is_none() || out.len() > MAX_PLAN_ITEMS {
             break;
         }
     }
     Ok(out)
-}
-
-/// An instance of the listing as core judges it; `None` for an engine or storage type
-/// CreateBackup does not take here.
-fn candidate(item: &Value, region: &Region) -> Option<Candidate> {
-    let s = |k: &str| item[k].as_str().unwrap_or_default().to_owned();
-    let tags: BTreeMap<String, String> = item["Tags"]["Tag"]
-        .as_array()
-        .map(|tags| {
-            tags.iter()
-                .filter_map(|t| {
-                    Some((
-                        t["Key"].as_str()?.to_owned(),
-                        t["Value"].as_str().unwrap_or_default().to_owned(),
-                    ))
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    let region = match item["RegionId"].as_str() {
-        Some(r) => Region::new(r).ok()?,
-        None => region.clone(),
-    };
-    Some(Candidate {
-        id: item["DBInstanceId"].as_str()?.to_owned(),
-        region: region.to_string(),
-        engine: Engine::parse(item["Engine"].as_str()?)?,
-        storage: StorageType::parse(item["DBInstanceStorageType"].as_str()?)?,
-        description: s("DBInstanceDescription"),
-        tags,
-        state: InstanceState {
-            instance_type: s("DBInstanceType"),
-            lock_mode: s("LockMode"),
-            status: s("DBInstanceStatus"),
-            ..InstanceState::default()
-        },
-    })
 }
 
 /// Reads each candidate's facts (at most [`FACT_CONCURRENCY`] at once) and judges it.
@@ -540,67 +486,19 @@ async fn facts(app: &App, c: &Candidate, needs_databases: bool) -> Result<Instan
         action: "DescribeDBInstances".into(),
         what: format!("RegionId: {e}"),
     })?;
-    let id = || ("DBInstanceId".to_owned(), c.id.clone());
-    let now = now_ms().div_euclid(1000);
-    let minute = |secs: i64| {
-        let t = UtcTime::from_unix(secs).to_string();
-        format!("{}Z", t.get(..16).unwrap_or_default())
-    };
-    let action = "DescribeBackups";
-    let sets = app
-        .upstream
-        .call(
-            &region,
-            action,
-            vec![
-                ("RegionId".into(), c.region.clone()),
-                id(),
-                ("StartTime".into(), minute(now - now.rem_euclid(86_400))),
-                ("EndTime".into(), minute(now + 60)),
-            ],
-        )
-        .await?
-        .json();
-    let total = &sets["TotalRecordCount"];
-    let sets_today = total
-        .as_u64()
-        .or_else(|| total.as_str().and_then(|t| t.parse().ok()))
-        .ok_or_else(|| ProxyError::UpstreamShape {
-            action: action.into(),
-            what: "TotalRecordCount is not a number".into(),
+    let mut state = c.state.clone();
+    for call in listing::fact_calls(c, needs_databases, now_ms().div_euclid(1000)) {
+        let body = app
+            .upstream
+            .call(&region, call.action, call.params)
+            .await?
+            .json();
+        listing::read_fact(&mut state, call.fact, &body).map_err(|what| {
+            ProxyError::UpstreamShape {
+                action: call.action.into(),
+                what,
+            }
         })?;
-    let action = "DescribeBackupTasks";
-    let tasks = app
-        .upstream
-        .call(
-            &region,
-            action,
-            vec![("RegionId".into(), c.region.clone()), id()],
-        )
-        .await?
-        .json();
-    let task_running = !list(&tasks, action, "Items", "BackupJob")?.is_empty();
-    let databases = if needs_databases {
-        let action = "DescribeDatabases";
-        let dbs = app.upstream.call(&region, action, vec![id()]).await?.json();
-        Some(
-            list(&dbs, action, "Databases", "Database")?
-                .iter()
-                .map(|d| Database {
-                    name: d["DBName"].as_str().unwrap_or_default().to_owned(),
-                    status: d["DBStatus"].as_str().unwrap_or_default().to_owned(),
-                    // The service does not say whether a database holds data.
-                    empty: false,
-                })
-                .collect(),
-        )
-    } else {
-        None
-    };
-    Ok(InstanceState {
-        databases,
-        task_running: Some(task_running),
-        sets_today: Some(u32::try_from(sets_today).unwrap_or(u32::MAX)),
-        ..c.state.clone()
-    })
+    }
+    Ok(state)
 }

@@ -135,19 +135,12 @@ async fn process(app: &App, row: Submission) -> Result<(), ProxyError> {
 
 /// The fields of a DescribeBackupTasks item, as the store keeps them.
 fn job_of(item: &Value) -> JobUpdate {
-    let text = |k: &str| {
-        item[k]
-            .as_str()
-            .filter(|s| !s.is_empty())
-            .map(str::to_owned)
-    };
+    let job = rds_backup_core::listing::Job::from_task(item);
     JobUpdate {
-        status: text("BackupStatus").unwrap_or_else(|| "NoStart".into()),
-        progress: text("Process").and_then(|p| p.parse().ok()),
-        backup_id: text("BackupId"),
-        reason: ["FailedReason", "Reason", "ErrorMessage", "Message"]
-            .iter()
-            .find_map(|k| text(k)),
+        status: job.status,
+        progress: job.progress.map(i64::from),
+        backup_id: job.backup_id,
+        reason: job.reason,
     }
 }
 
