@@ -577,3 +577,70 @@ fn the_console_is_served_with_types_compression_and_cache_headers() {
             .contains("<title>console</title>")
     );
 }
+
+/// The instance picker's search: each page costs at most one DescribeDBInstances, the
+/// same page again within the cache's life none; the service's filters (engine, status,
+/// tags, SearchKey) and the proxy's (storage, the other words) hold on 5,000 instances.
+#[test]
+fn an_instance_search_is_one_upstream_call_and_filters_as_the_service_does() {
+    let emu = Emulator::start_with(Fleet::generated(5000));
+    let up = FakeUpstream::start(emu.addr);
+    let proxy = Proxy::start(ProxySetup::new(up.endpoint()));
+    let calls = || up.count("DescribeDBInstances");
+    let get = |q: &str| {
+        let r = proxy.get(&format!("/api/instances?RegionId=cn-hangzhou{q}"));
+        assert_eq!(r.status, 200, "{q}: {}", r.body);
+        r.json()
+    };
+    // A console load: one page, one call.
+    let first = get("");
+    assert_eq!(calls(), 1);
+    assert_eq!(first["Instances"].as_array().unwrap().len(), 50);
+    assert!(!first["NextToken"].as_str().unwrap().is_empty());
+    // The next page: one more call; the first again: none.
+    let token = first["NextToken"].as_str().unwrap().to_owned();
+    let second = get(&format!("&NextToken={token}"));
+    assert_eq!(calls(), 2);
+    assert_ne!(second["Instances"][0], first["Instances"][0]);
+    get("");
+    assert_eq!(calls(), 2);
+    // A search: one call, and every instance it returns matches.
+    let found = get("&Search=mysql%20running%20cloud&MaxResults=100");
+    assert_eq!(calls(), 3);
+    let items = found["Instances"].as_array().unwrap();
+    assert!(!items.is_empty());
+    for i in items {
+        assert_eq!(i["Engine"], "MySQL", "{i}");
+        assert_eq!(i["DBInstanceStatus"], "Running", "{i}");
+        assert!(
+            !i["DBInstanceStorageType"]
+                .as_str()
+                .unwrap()
+                .starts_with("local"),
+            "{i}"
+        );
+    }
+    let last = up
+        .seen()
+        .into_iter()
+        .rev()
+        .find(|r| r.action() == "DescribeDBInstances")
+        .unwrap();
+    assert_eq!(last.param("Engine").as_deref(), Some("MySQL"));
+    assert_eq!(last.param("DBInstanceStatus").as_deref(), Some("Running"));
+    // An id typed in part: the service's SearchKey finds it.
+    let id = items[0]["DBInstanceId"].as_str().unwrap().to_owned();
+    let by_id = get(&format!("&Search={}", &id[..id.len() - 1]));
+    assert!(
+        by_id["Instances"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["DBInstanceId"] == id.as_str())
+    );
+    assert_eq!(calls(), 4);
+    // Bad input names its field.
+    let r = proxy.get("/api/instances?RegionId=cn-hangzhou&MaxResults=500");
+    assert_eq!(r.status, 400);
+    assert_eq!(r.json()["Errors"][0]["field"], "MaxResults");
+}

@@ -52,7 +52,7 @@ async function open(url = base, viewport = { width: 1280, height: 900 }) {
   page.on('pageerror', (e) => errors.push(String(e)));
   await page.goto(url);
   await page.waitForSelector('.banner.demo');
-  await page.waitForFunction(() => document.querySelectorAll('#instances option').length > 0);
+  await page.waitForFunction(() => document.querySelector('input[name=DBInstanceId][data-loaded]'));
   page.errors = errors;
   return page;
 }
@@ -186,8 +186,12 @@ test('the form lives in the URL: shared links and back/forward', async () => {
   await page.waitForFunction(() => document.querySelector('select[name=BackupStrategy]').value === 'instance');
   await page.goForward();
   await page.waitForFunction(() => document.querySelector('select[name=BackupStrategy]').value === 'db');
-  // DBName is now required: the field is marked, nothing was dropped.
-  assert.equal(await page.$eval('input[name=DBName]', (i) => i.getAttribute('aria-invalid')), 'true');
+  // DBName is now required: the form asks for it (not marked red: the user has not
+  // touched it yet), nothing was dropped.
+  assert.equal(await page.$eval('input[name=DBName]', (i) => i.getAttribute('aria-invalid')), 'false');
+  assert.match(await page.textContent('.preview ul.todo'), /DBName/);
+  await page.fill('input[name=DBName]', 'bad name!');
+  await page.waitForFunction(() => document.querySelector('input[name=DBName]').getAttribute('aria-invalid') === 'true');
 });
 
 test('English and Bahasa Indonesia, switchable and remembered', async () => {

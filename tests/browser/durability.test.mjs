@@ -74,7 +74,7 @@ async function openConsole(url) {
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
   await page.goto(url);
-  await page.waitForFunction(() => document.querySelectorAll('#instances option').length > 0);
+  await page.waitForFunction(() => document.querySelector('input[name=DBInstanceId][data-loaded]'));
   page.errors = errors;
   return page;
 }

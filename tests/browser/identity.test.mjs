@@ -127,7 +127,7 @@ test('embedded with getAccessToken: the caller is named and a backup goes throug
   await page.goto(`${portalOrigin}/host.html?user=alice`);
   await page.waitForSelector('rds-backup-console .caller .user');
   assert.equal(await page.textContent('rds-backup-console .caller .user'), 'alice');
-  await page.waitForFunction(() => document.querySelector('rds-backup-console').shadowRoot.querySelectorAll('#instances option').length > 0);
+  await page.waitForFunction(() => document.querySelector('rds-backup-console').shadowRoot.querySelector('input[name=DBInstanceId][data-loaded]'));
   await page.fill('rds-backup-console input[name=DBInstanceId]', 'rm-demo-mysql-cloud');
   await page.waitForSelector('rds-backup-console .instance-info');
   await page.selectOption('rds-backup-console select[name=BackupMethod]', 'Snapshot');
@@ -182,7 +182,7 @@ test('standalone with --auth tokens: the console asks for the token once and kee
     await page.click('button[name=use-token]');
     await page.waitForSelector('.caller .user');
     assert.equal(await page.textContent('.caller .user'), 'bob');
-    await page.waitForFunction(() => document.querySelectorAll('#instances option').length > 0);
+    await page.waitForFunction(() => document.querySelector('input[name=DBInstanceId][data-loaded]'));
     await page.reload();
     await page.waitForSelector('.caller .user');
     assert.equal(await page.textContent('.caller .user'), 'bob', 'the token is kept for the tab');

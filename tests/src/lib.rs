@@ -475,6 +475,19 @@ impl Recorded {
             .map(|(_, v)| v.as_str())
     }
 
+    /// A parameter from the query (where V3 puts them when the body is empty) or a
+    /// form body.
+    pub fn param(&self, name: &str) -> Option<String> {
+        let body = String::from_utf8_lossy(&self.body).into_owned();
+        [self.query(), body.as_str()].into_iter().find_map(|text| {
+            rds_backup_core::encode::parse_pairs(text)
+                .unwrap_or_default()
+                .into_iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v)
+        })
+    }
+
     /// The action, from `x-acs-action` (V3) or `Action` (V2).
     pub fn action(&self) -> String {
         self.header("x-acs-action")

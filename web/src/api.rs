@@ -67,6 +67,15 @@ pub struct Instance {
     pub description: String,
 }
 
+/// One page of a search for instances.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct InstancePage {
+    /// The instances.
+    pub instances: Vec<Instance>,
+    /// The next page's token (empty on the last).
+    pub next_token: String,
+}
+
 /// An error answer: the service's (or the proxy's) code and message.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ApiError {
@@ -237,12 +246,25 @@ impl Client {
         serde_json::from_value(v).map_err(ApiError::network)
     }
 
-    /// `GET /api/instances?RegionId=`.
-    pub async fn instances(&self, region: &str) -> Result<Vec<Instance>, ApiError> {
-        let v = self
-            .send(self.get(&format!("/api/instances?RegionId={}", enc(region))))
-            .await?;
-        serde_json::from_value(v["Instances"].clone()).map_err(ApiError::network)
+    /// `GET /api/instances?RegionId=&Search=&NextToken=`: one page of a search.
+    pub async fn instances(
+        &self,
+        region: &str,
+        search: &str,
+        token: &str,
+    ) -> Result<InstancePage, ApiError> {
+        let mut target = format!("/api/instances?RegionId={}", enc(region));
+        if !search.trim().is_empty() {
+            target.push_str(&format!("&Search={}", enc(search.trim())));
+        }
+        if !token.is_empty() {
+            target.push_str(&format!("&NextToken={}", enc(token)));
+        }
+        let v = self.send(self.get(&target)).await?;
+        Ok(InstancePage {
+            instances: serde_json::from_value(v["Instances"].clone()).map_err(ApiError::network)?,
+            next_token: v["NextToken"].as_str().unwrap_or_default().to_owned(),
+        })
     }
 
     /// The names of an instance's databases (`GET /api/instances/{id}`).

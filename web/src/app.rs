@@ -3,6 +3,7 @@
 
 use crate::api::{self, ApiError, Client, Config, Instance, Sent, Submission};
 use crate::browser;
+use crate::components::instance_picker::InstancePicker;
 use crate::embed::Options;
 use crate::fields::{ChoiceSelect, Marks, TextField};
 use crate::i18n::{Lang, Text, advice, t};
@@ -152,13 +153,11 @@ pub fn app(props: &AppProps) -> Html {
     };
     let state = {
         let options = options.clone();
-        use_reducer(move || State {
-            form: initial_form(&options),
-            history: History::Keep,
-        })
+        use_reducer(move || State::new(initial_form(&options), History::Keep))
     };
     let proxy = use_state(|| Proxy::Loading);
-    let instances = use_state(Vec::<Instance>::new);
+    // The instance the picker gave (its engine, storage, state and lock).
+    let picked_state = use_state(|| None::<Instance>);
     let databases = use_state(Vec::<String>::new);
     let job = use_state(|| Job::Idle);
     // Bumped at each send: the recent backups and the pending jobs are looked at again.
@@ -209,41 +208,12 @@ pub fn app(props: &AppProps) -> Html {
             });
         });
     }
-    // The region's instances (of the allowed engines).
-    {
-        let instances = instances.clone();
-        let ready = matches!(*proxy, Proxy::Ready(_));
-        let user = match &*proxy {
-            Proxy::Ready(c) => c.user.clone(),
-            _ => None,
-        };
-        let (client, engines) = (client.clone(), options.engines.clone());
-        let auth_problem = auth_problem.clone();
-        use_effect_with(
-            (form.region.clone(), ready, user),
-            move |(region, ready, _)| {
-                instances.set(Vec::new());
-                if *ready && Region::new(region).is_ok() {
-                    let region = region.clone();
-                    wasm_bindgen_futures::spawn_local(async move {
-                        match client.instances(&region).await {
-                            Err(e) if e.is_unauthorized() => auth_problem.set(Some(e)),
-                            Err(_) => {}
-                            Ok(list) => {
-                                let allowed = |i: &Instance| {
-                                    engines.as_ref().is_none_or(|e| {
-                                        Engine::parse(&i.engine).is_some_and(|x| e.contains(&x))
-                                    })
-                                };
-                                instances.set(list.into_iter().filter(allowed).collect());
-                            }
-                        }
-                    });
-                }
-            },
-        );
-    }
-    let picked: Option<Instance> = instances.iter().find(|i| i.id == form.instance).cloned();
+    // Only while the form holds it: its id, engine and storage.
+    let picked: Option<Instance> = (*picked_state).clone().filter(|i| {
+        i.id == form.instance
+            && form.engine == Engine::parse(&i.engine)
+            && form.storage == StorageType::parse(&i.storage)
+    });
     // A picked instance's databases.
     {
         let databases = databases.clone();
@@ -377,11 +347,28 @@ pub fn app(props: &AppProps) -> Html {
     let ctx = form.context();
     let field_choices: Vec<FieldChoices> = ctx.map(|c| choices(&c, &draft)).unwrap_or_default();
     let verdict = ctx.map(|c| validate(&c, &draft));
+    // Errors only for what the user did: a field not touched is asked for, not marked.
     let marks = match &verdict {
-        Some(Err(p)) => marks_by_field(p),
+        Some(Err(p)) => {
+            let mut m = marks_by_field(p);
+            m.retain(|f, _| state.touched.contains(f));
+            m
+        }
         _ => BTreeMap::new(),
     };
     let mark = |f: Field| marks.get(&f).cloned().unwrap_or_default();
+    // "Snapshot: the only valid choice for MySQL on cloud_essd".
+    let auto = |f: Field| -> Option<AttrValue> {
+        let s = state.auto_of(f)?;
+        let (engine, storage) = (form.engine?, form.storage?);
+        Some(AttrValue::from(format!(
+            "{}: {}",
+            s.label,
+            t(l, Text::OnlyChoice)
+                .replace("{engine}", engine.display_name())
+                .replace("{storage}", storage.as_str())
+        )))
+    };
     let request = verdict.as_ref().and_then(|v| v.as_ref().ok()).cloned();
     let region_ok = Region::new(&form.region).is_ok();
 
@@ -395,21 +382,25 @@ pub fn app(props: &AppProps) -> Html {
             })
         })
     };
-    let on_instance = {
-        let state = state.clone();
-        let instances = instances.clone();
-        Callback::from(move |v: String| {
-            let hit = instances
-                .iter()
-                .find(|i| i.id == v)
-                .and_then(|i| Some((Engine::parse(&i.engine)?, StorageType::parse(&i.storage)?)));
-            match hit {
-                Some((engine, storage)) => state.dispatch(Action::Pick {
-                    id: v,
+    let on_instance = on(Field::DBInstanceId, false);
+    let on_pick = {
+        let (state, picked_state) = (state.clone(), picked_state.clone());
+        Callback::from(move |i: Instance| {
+            let (Some(engine), Some(storage)) =
+                (Engine::parse(&i.engine), StorageType::parse(&i.storage))
+            else {
+                return;
+            };
+            let f = &state.form;
+            let same = f.instance == i.id && f.engine == Some(engine) && f.storage == Some(storage);
+            let id = i.id.clone();
+            picked_state.set(Some(i));
+            if !same {
+                state.dispatch(Action::Pick {
+                    id,
                     engine,
                     storage,
-                }),
-                None => state.dispatch(Action::Type(Field::DBInstanceId, v)),
+                });
             }
         })
     };
@@ -545,14 +536,11 @@ pub fn app(props: &AppProps) -> Html {
                             <ul class="problems" role="alert"><li>{ format!("'{}' is not a region id", form.region) }</li></ul>
                         }
                     </div>
-                    <TextField field={Field::DBInstanceId} label={t(l, Text::Instance)} value={form.instance.clone()}
-                        hint={Some(AttrValue::from(t(l, Text::InstanceHint)))} list={Some(AttrValue::from("instances"))}
-                        marks={mark(Field::DBInstanceId)} oninput={on_instance} />
-                    <datalist id="instances">
-                        { for instances.iter().map(|i| html! {
-                            <option value={i.id.clone()}>{ format!("{} · {} · {} · {}", i.engine, i.storage, i.status, i.description) }</option>
-                        }) }
-                    </datalist>
+                    <InstancePicker lang={l} client={client.clone()} region={form.region.clone()}
+                        ready={matches!(*proxy, Proxy::Ready(_)) && !signed_out} value={form.instance.clone()}
+                        engines={options.engines.clone()} marks={mark(Field::DBInstanceId)}
+                        oninput={on_instance} onpick={on_pick}
+                        onunauthorized={{ let a = auth_problem.clone(); Callback::from(move |e| a.set(Some(e))) }} />
                     if let Some(i) = &picked {
                         <p class="instance-info" data-status={i.status.clone()}>{ format!("{} · {} · {} · {} · {}", i.engine, i.storage, i.status, i.lock_mode, i.kind) }</p>
                         { for instance_warnings(i).into_iter().map(|code| html! {
@@ -576,13 +564,13 @@ pub fn app(props: &AppProps) -> Html {
                         </div>
                     </div>
                     if let Some(c) = field_of(Field::BackupMethod) {
-                        <ChoiceSelect field={Field::BackupMethod} label={t(l, Text::Method)} choices={c} value={form.method.clone()} marks={mark(Field::BackupMethod)} lang={l} onchange={on(Field::BackupMethod, true)} />
+                        <ChoiceSelect field={Field::BackupMethod} label={t(l, Text::Method)} choices={c} value={form.method.clone()} marks={mark(Field::BackupMethod)} lang={l} auto={auto(Field::BackupMethod)} onchange={on(Field::BackupMethod, true)} />
                     }
                     if let Some(c) = field_of(Field::BackupType).filter(|_| shows(Field::BackupType, form.backup_type.is_some())) {
-                        <ChoiceSelect field={Field::BackupType} label={t(l, Text::Type)} choices={c} value={form.backup_type.clone()} marks={mark(Field::BackupType)} lang={l} onchange={on(Field::BackupType, true)} />
+                        <ChoiceSelect field={Field::BackupType} label={t(l, Text::Type)} choices={c} value={form.backup_type.clone()} marks={mark(Field::BackupType)} lang={l} auto={auto(Field::BackupType)} onchange={on(Field::BackupType, true)} />
                     }
                     if let Some(c) = field_of(Field::BackupStrategy).filter(|_| shows(Field::BackupStrategy, form.strategy.is_some())) {
-                        <ChoiceSelect field={Field::BackupStrategy} label={t(l, Text::Strategy)} choices={c} value={form.strategy.clone()} marks={mark(Field::BackupStrategy)} lang={l} onchange={on(Field::BackupStrategy, true)} />
+                        <ChoiceSelect field={Field::BackupStrategy} label={t(l, Text::Strategy)} choices={c} value={form.strategy.clone()} marks={mark(Field::BackupStrategy)} lang={l} auto={auto(Field::BackupStrategy)} onchange={on(Field::BackupStrategy, true)} />
                     }
                     if shows(Field::DBName, !form.db_name.is_empty()) {
                         <TextField field={Field::DBName} label={t(l, Text::Databases)} value={form.db_name.clone()}
@@ -667,9 +655,9 @@ pub fn app(props: &AppProps) -> Html {
                         <crate::recent::Recent lang={l} client={client.clone()} refresh={*sent_count}
                             on_open={{
                                 let state = state.clone();
-                                let instances = instances.clone();
+                                let known: Vec<Instance> = picked_state.iter().cloned().collect();
                                 Callback::from(move |row: Submission| {
-                                    if let Some(form) = crate::recent::form_of(&row, &instances) {
+                                    if let Some(form) = crate::recent::form_of(&row, &known) {
                                         state.dispatch(Action::Load(form, History::Push));
                                     }
                                 })
@@ -689,13 +677,25 @@ pub fn app(props: &AppProps) -> Html {
                                         <pre class="http" aria-label={t(l, Text::HttpRequest)}>{ http_preview(req, &form.region) }</pre>
                                     </>
                                 },
-                                (None, Some(Err(problems))) => html! {
-                                    <>
-                                        <p>{ t(l, Text::NotValidYet) }</p>
-                                        <ul class="problems">
-                                            { for problems.iter().map(|p| html! { <li><code>{ p.code.as_str() }</code>{ format!(" {}: {}", p.field, p.message) }</li> }) }
-                                        </ul>
-                                    </>
+                                (None, Some(Err(problems))) => {
+                                    let (done, todo): (Vec<&Problem>, Vec<&Problem>) =
+                                        problems.iter().partition(|p| state.touched.contains(&p.field));
+                                    html! {
+                                        <>
+                                            <p>{ t(l, Text::NotValidYet) }</p>
+                                            if !done.is_empty() {
+                                                <ul class="problems">
+                                                    { for done.iter().map(|p| html! { <li><code>{ p.code.as_str() }</code>{ format!(" {}: {}", p.field, p.message) }</li> }) }
+                                                </ul>
+                                            }
+                                            if !todo.is_empty() {
+                                                <p class="todo-title">{ t(l, Text::Missing) }</p>
+                                                <ul class="todo">
+                                                    { for todo.iter().map(|p| html! { <li><code>{ p.field.as_str() }</code>{ format!(" {}", p.message) }</li> }) }
+                                                </ul>
+                                            }
+                                        </>
+                                    }
                                 },
                                 _ => html! { <p>{ t(l, Text::ChooseEngine) }{ " · " }{ t(l, Text::ChooseStorage) }</p> },
                             }

@@ -76,6 +76,9 @@ pub struct ChoiceSelectProps {
     pub marks: Marks,
     /// The console's language.
     pub lang: Lang,
+    /// Why the form took this value by itself, when it did.
+    #[prop_or_default]
+    pub auto: Option<AttrValue>,
     /// A new value (`""` for not set).
     pub onchange: Callback<String>,
 }
@@ -94,6 +97,9 @@ pub fn choice_select(props: &ChoiceSelectProps) -> Html {
     };
     let current = props.value.clone().unwrap_or_default();
     let node = use_select_value(current.clone());
+    // Left out where leaving it out is not valid: the select asks for a choice instead
+    // of showing the withheld default as its value.
+    let asks = props.value.is_none() && props.choices.withheld.iter().any(|c| c.value.is_none());
     // A value that is neither offered nor withheld (typed in a URL, say) stays visible.
     let known = props
         .choices
@@ -122,12 +128,18 @@ pub fn choice_select(props: &ChoiceSelectProps) -> Html {
         <div class={classes!("field", (!props.marks.is_empty()).then_some("invalid"))}>
             <label for={id.clone()}>{ props.label.clone() }</label>
             <select ref={node} id={id} name={name} {onchange} aria-invalid={(!props.marks.is_empty()).to_string()} aria-describedby={problems_id.clone()}>
+                if asks {
+                    <option value="" selected=true disabled=true>{ t(props.lang, Text::ChooseValue) }</option>
+                }
                 { for props.choices.offered.iter().map(|c| option(c, true)) }
-                { for props.choices.withheld.iter().map(|c| option(c, false)) }
+                { for props.choices.withheld.iter().filter(|c| !(asks && c.value.is_none())).map(|c| option(c, false)) }
                 if !known {
                     <option value={current.clone()} selected=true>{ current.clone() }</option>
                 }
             </select>
+            if let Some(auto) = &props.auto {
+                <p class="auto" data-auto={name}>{ auto.clone() }</p>
+            }
             if let Some(note) = props.choices.note {
                 <p class="note">{ if props.field == Field::BackupMethod { t(props.lang, Text::SnapshotSentAsPhysical) } else { note } }</p>
             }

@@ -113,6 +113,13 @@ pub enum Text {
     PlanId,
     OpenPlan,
     PlanNothing,
+    InstanceMatches,
+    InstanceNoMatch,
+    Searching,
+    MoreBelow,
+    OnlyChoice,
+    ChooseValue,
+    Missing,
 }
 
 /// The text in a language.
@@ -134,11 +141,27 @@ pub fn t(lang: Lang, text: Text) -> &'static str {
         (Lang::En, Instance) => "Instance",
         (Lang::Id, Instance) => "Instance",
         (Lang::En, InstanceHint) => {
-            "Pick one of the region's instances, or type an id and choose its engine and storage yourself."
+            "Search the region's instances by id, description, engine, storage, tag (key=value) or state, or type an id and choose its engine and storage yourself."
         }
         (Lang::Id, InstanceHint) => {
-            "Pilih salah satu instance di wilayah ini, atau ketik ID lalu pilih engine dan penyimpanannya sendiri."
+            "Cari instance di wilayah ini menurut ID, deskripsi, engine, penyimpanan, tag (kunci=nilai) atau status, atau ketik ID lalu pilih engine dan penyimpanannya sendiri."
         }
+        (Lang::En, InstanceMatches) => "{n} instances shown; arrow keys to move, Enter to pick",
+        (Lang::Id, InstanceMatches) => {
+            "{n} instance ditampilkan; tombol panah untuk berpindah, Enter untuk memilih"
+        }
+        (Lang::En, InstanceNoMatch) => "No instance matches",
+        (Lang::Id, InstanceNoMatch) => "Tidak ada instance yang cocok",
+        (Lang::En, Searching) => "Searching…",
+        (Lang::Id, Searching) => "Mencari…",
+        (Lang::En, MoreBelow) => "More are loaded as you scroll",
+        (Lang::Id, MoreBelow) => "Lainnya dimuat saat Anda menggulir",
+        (Lang::En, OnlyChoice) => "the only valid choice for {engine} on {storage}",
+        (Lang::Id, OnlyChoice) => "satu-satunya pilihan yang valid untuk {engine} di {storage}",
+        (Lang::En, ChooseValue) => "(choose)",
+        (Lang::Id, ChooseValue) => "(pilih)",
+        (Lang::En, Missing) => "Still to choose:",
+        (Lang::Id, Missing) => "Masih perlu dipilih:",
         (Lang::En, Engine) => "Engine",
         (Lang::Id, Engine) => "Engine",
         (Lang::En, Storage) => "Storage type",

@@ -6,6 +6,7 @@
 pub mod api;
 pub mod app;
 pub mod browser;
+pub mod components;
 pub mod embed;
 pub mod fields;
 pub mod fleet;

@@ -2,7 +2,8 @@
 //! URL and the exported JSON are projections of it, and read back into it.
 
 use rds_backup_core::request::split_db_names;
-use rds_backup_core::{Context, Draft, Engine, Field, Input, StorageType};
+use rds_backup_core::{Context, Draft, Engine, Field, Input, Settled, StorageType, settle};
+use std::collections::BTreeSet;
 use std::rc::Rc;
 use yew::Reducible;
 
@@ -48,6 +49,50 @@ pub struct State {
     pub form: Form,
     /// How the last change should show in the history.
     pub history: History,
+    /// The fields the user changed (or that came with a loaded form): only these show
+    /// their errors, so a form just picked is not red before anything was done.
+    pub touched: BTreeSet<Field>,
+    /// The values the form took by itself (the only valid one), with why.
+    pub auto: Vec<Settled>,
+}
+
+impl State {
+    /// A state holding `form` as loaded (its set fields count as the user's), settled.
+    pub fn new(form: Form, history: History) -> State {
+        let touched = form.set_fields();
+        let mut state = State {
+            form,
+            history,
+            touched,
+            auto: Vec::new(),
+        };
+        state.settle();
+        state
+    }
+
+    /// Takes back the values taken before, then takes every value the rules leave no
+    /// choice for, given the engine, the storage and what the user set.
+    fn settle(&mut self) {
+        for s in std::mem::take(&mut self.auto) {
+            if !self.touched.contains(&s.field) {
+                self.form.set(s.field, String::new());
+            }
+        }
+        let Some(ctx) = self.form.context() else {
+            return;
+        };
+        let keep: Vec<Field> = self.touched.iter().copied().collect();
+        let (_, settled) = settle(&ctx, &self.form.draft(), &keep);
+        for s in &settled {
+            self.form.set(s.field, s.value.to_owned());
+        }
+        self.auto = settled;
+    }
+
+    /// Why the form took the value of `field` by itself, if it did.
+    pub fn auto_of(&self, field: Field) -> Option<&Settled> {
+        self.auto.iter().find(|s| s.field == field)
+    }
 }
 
 /// Every change the form can undergo.
@@ -81,13 +126,19 @@ impl Reducible for State {
 
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         let mut form = self.form.clone();
+        let mut touched = self.touched.clone();
+        let mut auto = self.auto.clone();
         let history = match action {
             Action::Type(field, value) => {
                 form.set(field, value);
+                touched.insert(field);
+                auto.retain(|s| s.field != field);
                 History::Replace
             }
             Action::Choose(field, value) => {
                 form.set(field, value);
+                touched.insert(field);
+                auto.retain(|s| s.field != field);
                 History::Push
             }
             Action::Engine(e) => {
@@ -110,14 +161,21 @@ impl Reducible for State {
             }
             Action::ToggleDb(name) => {
                 form.toggle_db(&name);
+                touched.insert(Field::DBName);
                 History::Push
             }
             Action::Load(loaded, history) => {
-                form = loaded;
-                history
+                return Rc::new(State::new(loaded, history));
             }
         };
-        Rc::new(State { form, history })
+        let mut state = State {
+            form,
+            history,
+            touched,
+            auto,
+        };
+        state.settle();
+        Rc::new(state)
     }
 }
 
@@ -139,6 +197,12 @@ impl Form {
             Field::Engine => self.engine = Engine::parse(&value),
             Field::StorageType => self.storage = StorageType::parse(&value),
         }
+    }
+
+    /// The CreateBackup parameters that hold a value.
+    pub fn set_fields(&self) -> BTreeSet<Field> {
+        let d = self.draft();
+        Field::PARAMS.into_iter().filter(|f| d.has(*f)).collect()
     }
 
     /// The names in DBName, as typed (empty pieces included, so a stray comma shows).
@@ -280,6 +344,43 @@ mod tests {
             .collect();
         assert_eq!(Form::from_query(&pairs), f);
         assert_eq!(Form::from_json(&f.to_json()), Ok(f));
+    }
+
+    fn picked(engine: Engine, storage: StorageType) -> Rc<State> {
+        Rc::new(State::new(Form::default(), History::Keep)).reduce(Action::Pick {
+            id: "rm-1".into(),
+            engine,
+            storage,
+        })
+    }
+
+    #[test]
+    fn a_form_picked_takes_the_only_valid_method_and_gives_it_back_on_another_pick() {
+        let s = picked(Engine::MySql, StorageType::CloudEssd);
+        assert_eq!(s.form.method.as_deref(), Some("Snapshot"));
+        assert!(s.auto_of(Field::BackupMethod).is_some());
+        assert!(s.touched.is_empty());
+        // Another instance on local disk: Snapshot is taken back, nothing forced.
+        let s = s.reduce(Action::Pick {
+            id: "rm-2".into(),
+            engine: Engine::MySql,
+            storage: StorageType::LocalSsd,
+        });
+        assert_eq!(s.form.method, None);
+        assert!(s.auto.is_empty());
+    }
+
+    #[test]
+    fn what_the_user_chose_stays_and_counts_as_touched() {
+        let s = picked(Engine::MySql, StorageType::LocalSsd)
+            .reduce(Action::Choose(Field::BackupMethod, "Logical".into()));
+        let s = s.reduce(Action::Pick {
+            id: "rm-3".into(),
+            engine: Engine::MySql,
+            storage: StorageType::CloudEssd,
+        });
+        assert_eq!(s.form.method.as_deref(), Some("Logical"));
+        assert!(s.touched.contains(&Field::BackupMethod));
     }
 
     #[test]

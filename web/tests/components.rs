@@ -58,6 +58,7 @@ async fn a_select_shows_offered_values_and_withheld_ones_with_their_reason() {
             )],
         },
         lang: Lang::En,
+        auto: None,
         onchange: Callback::noop(),
     };
     yew::Renderer::<ChoiceSelect>::with_root_and_props(root.clone(), props).render();

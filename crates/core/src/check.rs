@@ -589,3 +589,105 @@ pub fn choices(ctx: &Context, partial: &Draft) -> Vec<FieldChoices> {
         })
         .collect()
 }
+
+/// A value the form takes by itself, and why: the field was left out, leaving it out is
+/// not valid here, and the rules leave exactly one value.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Settled {
+    /// The field.
+    pub field: Field,
+    /// The value taken.
+    pub value: &'static str,
+    /// What a form shows for it ("Snapshot").
+    pub label: String,
+}
+
+/// The draft with every choice the rules leave no room for made: a select left out
+/// (and not in `keep`, the fields the user set) whose unset default is withheld and
+/// which has exactly one valid value takes it, in dependency order, each choice
+/// narrowing the next. With several valid values a field is left for the user.
+pub fn settle(ctx: &Context, draft: &Draft, keep: &[Field]) -> (Draft, Vec<Settled>) {
+    const SELECTS: [Field; 3] = [
+        Field::BackupMethod,
+        Field::BackupType,
+        Field::BackupStrategy,
+    ];
+    let mut draft = draft.clone();
+    let mut settled = Vec::new();
+    for _ in SELECTS {
+        let next = choices(ctx, &draft).into_iter().find(|c| {
+            SELECTS.contains(&c.field)
+                && !keep.contains(&c.field)
+                && !draft.has(c.field)
+                && c.applies
+                && (c.required || c.withheld.iter().any(|w| w.value.is_none()))
+                && c.offered.len() == 1
+        });
+        let Some(c) = next else { break };
+        let Some(choice) = c.offered.first() else {
+            break;
+        };
+        let Some(value) = choice.value else { break };
+        if draft.set(c.field, value).is_err() {
+            break;
+        }
+        settled.push(Settled {
+            field: c.field,
+            value,
+            label: choice.label.clone(),
+        });
+    }
+    (draft, settled)
+}
+
+#[cfg(test)]
+mod settle_tests {
+    use super::*;
+    use crate::model::{Engine, StorageType};
+
+    fn fresh() -> Draft {
+        Draft {
+            db_instance_id: Some("rm-1".into()),
+            ..Draft::default()
+        }
+    }
+
+    #[test]
+    fn mysql_on_cloud_disk_takes_snapshot_the_only_method() {
+        let ctx = Context::new(Engine::MySql, StorageType::CloudEssd);
+        let (draft, settled) = settle(&ctx, &fresh(), &[]);
+        assert_eq!(draft.backup_method.as_deref(), Some("Snapshot"));
+        assert_eq!(settled[0].field, Field::BackupMethod);
+        assert!(validate(&ctx, &draft).is_ok());
+    }
+
+    #[test]
+    fn a_field_the_user_set_is_never_overridden() {
+        let ctx = Context::new(Engine::MySql, StorageType::CloudEssd);
+        let (draft, settled) = settle(&ctx, &fresh(), &[Field::BackupMethod]);
+        assert!(settled.is_empty());
+        assert_eq!(draft, fresh());
+    }
+
+    /// Every engine and storage: after settling, the request is valid, or a field still
+    /// offers more than one value (the form asks), or a name must be typed.
+    #[test]
+    fn every_instance_starts_valid_or_asks() {
+        for engine in Engine::ALL {
+            for storage in StorageType::ALL {
+                let ctx = Context::new(*engine, *storage);
+                let (draft, _) = settle(&ctx, &fresh(), &[]);
+                if validate(&ctx, &draft).is_ok() {
+                    continue;
+                }
+                let asks = choices(&ctx, &draft).iter().any(|c| {
+                    c.applies && !draft.has(c.field) && (c.offered.len() > 1 || c.required)
+                });
+                assert!(
+                    asks,
+                    "{engine:?} on {storage:?}: invalid and nothing to ask"
+                );
+            }
+        }
+    }
+}

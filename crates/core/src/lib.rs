@@ -24,7 +24,7 @@ pub mod snippet;
 pub mod time;
 pub mod verify;
 
-pub use check::{Choice, Code, Context, FieldChoices, Problem, choices, validate};
+pub use check::{Choice, Code, Context, FieldChoices, Problem, Settled, choices, settle, validate};
 pub use endpoint::{Endpoint, Region};
 pub use input::{Input, InputError};
 pub use intent::{Goal, Intent};

@@ -119,6 +119,132 @@ impl Candidate {
     }
 }
 
+/// The statuses a search word names (`DBInstanceStatus`).
+const STATUSES: [&str; 12] = [
+    "Creating",
+    "Running",
+    "Deleting",
+    "Rebooting",
+    "DBInstanceClassChanging",
+    "TRANSING",
+    "EngineVersionUpgrading",
+    "TransingToOthers",
+    "GuardDBInstanceCreating",
+    "Restoring",
+    "Importing",
+    "Stopped",
+];
+
+/// What a user typed into the instance picker, read as DescribeDBInstances filters: an
+/// engine name filters `Engine`, a status `DBInstanceStatus`, `key=value` a tag
+/// (`Tags`), the first other word is the service's `SearchKey` (id or description);
+/// a storage word (`local`, `cloud`, `cloud_essd`, ...) and the remaining words are
+/// matched here on the page the service returns, over id, description, engine,
+/// storage, status and tags, ignoring case.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct InstanceSearch {
+    /// `Engine`.
+    pub engine: Option<Engine>,
+    /// `DBInstanceStatus`.
+    pub status: Option<String>,
+    /// `Tags`.
+    pub tags: BTreeMap<String, String>,
+    /// Storage kinds or types, matched on the page.
+    pub storage: Vec<crate::plan::StorageFilter>,
+    /// Words: the first goes to the service, all are matched on the page.
+    pub words: Vec<String>,
+}
+
+impl InstanceSearch {
+    /// Reads the typed text.
+    pub fn parse(text: &str) -> InstanceSearch {
+        let mut s = InstanceSearch::default();
+        for word in text.split_whitespace() {
+            let lower = word.to_ascii_lowercase();
+            if let Some(e) = Engine::ALL
+                .iter()
+                .find(|e| e.as_str().eq_ignore_ascii_case(word))
+                .filter(|_| s.engine.is_none())
+            {
+                s.engine = Some(*e);
+            } else if let Some(st) = STATUSES
+                .iter()
+                .find(|st| st.eq_ignore_ascii_case(word))
+                .filter(|_| s.status.is_none())
+            {
+                s.status = Some((*st).to_owned());
+            } else if let Some((k, v)) = word.split_once('=').filter(|(k, _)| !k.is_empty()) {
+                s.tags.insert(k.to_owned(), v.to_owned());
+            } else if let Ok(f) = crate::plan::StorageFilter::parse(&lower) {
+                s.storage.push(f);
+            } else {
+                s.words.push(word.to_owned());
+            }
+        }
+        s
+    }
+
+    /// The DescribeDBInstances parameters of one page of at most `max` instances.
+    pub fn params(&self, region: &Region, max: u32, token: Option<&str>) -> Vec<(String, String)> {
+        let mut params = vec![
+            ("RegionId".to_owned(), region.to_string()),
+            ("MaxResults".to_owned(), max.clamp(1, 100).to_string()),
+        ];
+        if let Some(e) = self.engine {
+            params.push(("Engine".into(), e.as_str().into()));
+        }
+        if let Some(st) = &self.status {
+            params.push(("DBInstanceStatus".into(), st.clone()));
+        }
+        if !self.tags.is_empty() {
+            params.push((
+                "Tags".into(),
+                serde_json::to_string(&self.tags).unwrap_or_default(),
+            ));
+        }
+        if let Some(w) = self.words.first() {
+            params.push(("SearchKey".into(), w.clone()));
+        }
+        if let Some(t) = token {
+            params.push(("NextToken".into(), t.to_owned()));
+        }
+        params
+    }
+
+    /// True when a listed instance matches what the service could not filter.
+    pub fn admits(&self, item: &Value) -> bool {
+        let text = |k: &str| item[k].as_str().unwrap_or_default();
+        let storage = StorageType::parse(text("DBInstanceStorageType"));
+        let storage_ok = self.storage.is_empty()
+            || storage.is_some_and(|st| self.storage.iter().any(|f| f.admits(st)));
+        let haystack = {
+            let mut h = [
+                "DBInstanceId",
+                "DBInstanceDescription",
+                "Engine",
+                "DBInstanceStorageType",
+                "DBInstanceStatus",
+            ]
+            .iter()
+            .map(|k| text(k))
+            .collect::<Vec<_>>()
+            .join(" ");
+            for t in item["Tags"]["Tag"].as_array().into_iter().flatten() {
+                h.push(' ');
+                h.push_str(t["Key"].as_str().unwrap_or_default());
+                h.push('=');
+                h.push_str(t["Value"].as_str().unwrap_or_default());
+            }
+            h.to_lowercase()
+        };
+        storage_ok
+            && self
+                .words
+                .iter()
+                .all(|w| haystack.contains(&w.to_lowercase()))
+    }
+}
+
 /// The ListTagResources parameters for the tags of `ids` (at most [`TAGS_PER_CALL`]).
 pub fn tag_params(region: &Region, ids: &[&str], token: Option<&str>) -> Vec<(String, String)> {
     let mut params = vec![
@@ -362,6 +488,26 @@ mod tests {
         assert_eq!(s.task_running, Some(true));
         assert_eq!(s.databases.unwrap()[0].name, "a");
         assert!(read_fact(&mut InstanceState::default(), Fact::SetsToday, &json!({})).is_err());
+    }
+
+    #[test]
+    fn a_search_goes_to_the_service_where_it_can() {
+        let s = InstanceSearch::parse("mysql running team=pay orders cloud east");
+        assert_eq!(s.engine, Some(Engine::MySql));
+        assert_eq!(s.status.as_deref(), Some("Running"));
+        assert_eq!(s.tags["team"], "pay");
+        assert_eq!(s.words, ["orders", "east"]);
+        let p = s.params(&region(), 50, None);
+        assert!(p.contains(&("SearchKey".into(), "orders".into())));
+        assert!(p.contains(&("Engine".into(), "MySQL".into())));
+        assert!(p.contains(&("DBInstanceStatus".into(), "Running".into())));
+        let item = json!({"DBInstanceId": "rm-1", "DBInstanceDescription": "Orders East",
+            "Engine": "MySQL", "DBInstanceStorageType": "cloud_essd", "DBInstanceStatus": "Running"});
+        assert!(s.admits(&item));
+        let local = json!({"DBInstanceId": "rm-1", "DBInstanceDescription": "orders east",
+            "DBInstanceStorageType": "local_ssd"});
+        assert!(!s.admits(&local));
+        assert_eq!(InstanceSearch::parse("  "), InstanceSearch::default());
     }
 
     #[test]

@@ -539,42 +539,87 @@ async fn check_backup(
     })
 }
 
-/// `GET /api/instances?RegionId=`: the instances of the region the caller may see
-/// (`rds:DescribeDBInstances` on each, with its tags), all pages.
+/// `?RegionId=&Search=&NextToken=&MaxResults=`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InstancesQuery {
+    /// The region.
+    #[serde(rename = "RegionId")]
+    pub region: Option<String>,
+    /// What the user typed (see core's `InstanceSearch`).
+    #[serde(rename = "Search", default)]
+    pub search: String,
+    /// The page after the one that gave this token.
+    #[serde(rename = "NextToken", default)]
+    pub next_token: String,
+    /// Instances per page, 1 to 100 (default 50).
+    #[serde(rename = "MaxResults")]
+    pub max_results: Option<u32>,
+}
+
+/// `GET /api/instances?RegionId=&Search=&NextToken=`: one page of the region's instances
+/// that match the search and that the caller may see (`rds:DescribeDBInstances` on
+/// each, with its tags). One DescribeDBInstances call at most (the service filters by
+/// engine, status, tags and its `SearchKey`); the same page for the same caller within
+/// [`SEARCH_TTL`] comes from a cache, so typing back and forth costs nothing upstream.
 pub async fn list_instances(
     State(app): State<Arc<App>>,
     caller: Caller,
-    ApiQuery(q): ApiQuery<RegionQuery>,
+    ApiQuery(q): ApiQuery<InstancesQuery>,
 ) -> Result<Json<Value>> {
     let region = region_of(q.region.as_deref())?;
-    let action = "DescribeDBInstances";
-    let mut instances: Vec<Value> = Vec::new();
-    for page in 1..=100 {
-        let body = app
-            .upstream
-            .call(
-                &region,
-                action,
-                vec![
-                    ("RegionId".into(), region.to_string()),
-                    ("PageSize".into(), "100".into()),
-                    ("PageNumber".into(), page.to_string()),
-                ],
-            )
-            .await?
-            .json();
-        let items = list(&body, action, "Items", "DBInstance")?;
-        let total = body["TotalRecordCount"].as_u64().unwrap_or(0);
-        instances.extend(items.iter().cloned());
-        if items.is_empty() || instances.len() as u64 >= total {
-            break;
-        }
+    let max = q.max_results.unwrap_or(50);
+    if !(1..=100).contains(&max) {
+        return Err(ProxyError::bad(
+            "InvalidInput.MaxResults",
+            "MaxResults",
+            "MaxResults must be 1 to 100",
+        ));
     }
-    let visible = visible(&app, &caller, &region, instances).await?;
-    Ok(Json(
-        json!({"RegionId": region.as_str(), "TotalRecordCount": visible.len(), "Instances": visible}),
-    ))
+    if q.search.chars().count() > 200 {
+        return Err(ProxyError::bad(
+            "InvalidInput.Search",
+            "Search",
+            "a search is at most 200 characters",
+        ));
+    }
+    let key = crate::lookup::SearchKey {
+        caller: caller.user.clone(),
+        region: region.to_string(),
+        search: q.search.trim().to_owned(),
+        token: q.next_token.clone(),
+        max,
+    };
+    if let Some(page) = app.searches.get(&key, SEARCH_TTL) {
+        return Ok(Json((*page).clone()));
+    }
+    let action = "DescribeDBInstances";
+    let search = rds_backup_core::listing::InstanceSearch::parse(&q.search);
+    let token = (!q.next_token.is_empty()).then_some(q.next_token.as_str());
+    let body = app
+        .upstream
+        .call(&region, action, search.params(&region, max, token))
+        .await?
+        .json();
+    let items: Vec<Value> = list(&body, action, "Items", "DBInstance")?
+        .iter()
+        .filter(|i| search.admits(i))
+        .cloned()
+        .collect();
+    let visible = visible(&app, &caller, &region, items).await?;
+    let page = json!({
+        "RegionId": region.as_str(),
+        "Search": q.search,
+        "Instances": visible,
+        "NextToken": rds_backup_core::listing::next_token(&body).unwrap_or_default(),
+        "TotalRecordCount": body["TotalRecordCount"],
+    });
+    app.searches.put(key, Arc::new(page.clone()), SEARCH_TTL);
+    Ok(Json(page))
 }
+
+/// How long a page of instances is kept for its caller.
+pub const SEARCH_TTL: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// The instances `caller` may list, each judged in its own region with its tags.
 pub(crate) async fn visible(

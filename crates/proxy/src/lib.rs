@@ -108,6 +108,8 @@ pub struct App {
     /// The plans this process drives now.
     pub driving: std::sync::Mutex<std::collections::HashSet<String>>,
     cache: InstanceCache,
+    /// Pages of instances per caller (`GET /api/instances`).
+    pub searches: lookup::SearchCache,
     seed: u64,
     counter: AtomicU64,
 }
@@ -136,6 +138,7 @@ impl App {
             limits: Limits::default(),
             cache_ttl: Duration::from_secs(10),
             cache: InstanceCache::default(),
+            searches: lookup::SearchCache::default(),
             store,
             owner: format!("proxy-{}-{seed:016x}", std::process::id()),
             plan_limits: plan_run::PlanLimits::default(),

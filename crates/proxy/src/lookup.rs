@@ -198,6 +198,54 @@ impl InstanceCache {
     }
 }
 
+/// A page of instances as one caller searched for it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct SearchKey {
+    /// The caller (their pages hold what their policy lets them see).
+    pub caller: String,
+    /// The region.
+    pub region: String,
+    /// The search, trimmed.
+    pub search: String,
+    /// The page's token.
+    pub token: String,
+    /// Its size.
+    pub max: u32,
+}
+
+/// Pages of instances, per caller, for a short while.
+#[derive(Default)]
+pub struct SearchCache(Mutex<HashMap<SearchKey, (Instant, Arc<Value>)>>);
+
+impl SearchCache {
+    /// The page, if it was fetched within `ttl`.
+    pub fn get(&self, key: &SearchKey, ttl: Duration) -> Option<Arc<Value>> {
+        let cache = self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        cache
+            .get(key)
+            .filter(|(at, _)| at.elapsed() < ttl)
+            .map(|(_, v)| v.clone())
+    }
+
+    /// Keeps the page; past 2,000 pages the old ones go first.
+    pub fn put(&self, key: SearchKey, page: Arc<Value>, ttl: Duration) {
+        let mut cache = self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if cache.len() >= 2_000 {
+            cache.retain(|_, (at, _)| at.elapsed() < ttl);
+        }
+        if cache.len() >= 2_000 {
+            cache.clear();
+        }
+        cache.insert(key, (Instant::now(), page));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]

@@ -1,0 +1,3 @@
+//! The console's panels, one component each.
+
+pub mod instance_picker;
