@@ -29,3 +29,16 @@ until grep -q "console:" "$work/out" 2>/dev/null; do sleep 0.1; done
 url=$(sed -n 's/^console: //p' "$work/out")
 echo
 echo "navigation to usable form: $(node tests/browser/bench.mjs "$url" 15)"
+
+# The instance picker against 5,000 instances: keystroke to next frame, first results
+# after the last keystroke, DescribeDBInstances per console load and per search.
+cargo build --release --locked -q -p rds-backup-emulator
+target/release/rds-emulator --write-fleet 5000 > "$work/fleet.json"
+HOME="$work" target/release/rds-backup-proxy --demo --listen 127.0.0.1:0 --dist dist \
+  --demo-fleet "$work/fleet.json" --metrics-listen 127.0.0.1:0 >"$work/out5000" 2>/dev/null &
+pid2=$!
+trap 'kill $pid $pid2 2>/dev/null; rm -rf "$work"' EXIT
+until grep -q "metrics:" "$work/out5000" 2>/dev/null && grep -q "console:" "$work/out5000"; do sleep 0.1; done
+url5000=$(sed -n 's/^console: //p' "$work/out5000")
+metrics=$(sed -n 's/^metrics: //p' "$work/out5000")
+echo "instance picker, 5,000 instances: $(node tests/browser/bench-picker.mjs "$url5000" "$metrics" 20)"

@@ -260,3 +260,39 @@ test('export and import JSON; dark mode follows the system', async () => {
   assert.equal(bg, 'rgb(13, 17, 23)');
   await darkPage.screenshot({ path: join(artifacts, 'dark.png'), fullPage: true });
 });
+
+test('every demo instance, once picked, leaves the form valid or asking, with no error shown', async () => {
+  const page = await open();
+  const seen = [];
+  for (const region of ['cn-hangzhou', 'ap-southeast-1']) {
+    const list = await (await fetch(`${base}api/instances?RegionId=${region}&MaxResults=100`)).json();
+    await page.selectOption('select[name=RegionId]', region);
+    for (const { DBInstanceId: id } of list.Instances) {
+      await page.click('button[name=reset]');
+      await page.waitForFunction(() => document.querySelector('input[name=DBInstanceId]').value === '');
+      await pick(page, id);
+      await page.waitForSelector('select[name=BackupMethod]');
+      const shown = await page.$$eval('form.compose .problems, form.compose [aria-invalid=true]', (els) => els.map((e) => e.outerHTML));
+      assert.deepEqual(shown, [], `${id}: an error before anything was changed`);
+      const valid = (await page.$$('.preview dd[data-param]')).length > 0;
+      const asks = (await page.$$('.preview ul.todo li')).length > 0;
+      assert.ok(valid || asks, `${id}: neither valid nor asking`);
+      // A value taken by itself says why.
+      const auto = await page.$$eval('.auto', (ps) => ps.map((p) => p.textContent));
+      for (const a of auto) assert.match(a, /the only valid choice for/, id);
+      seen.push([id, valid ? 'valid' : 'asks', auto.join('; ')]);
+    }
+  }
+  assert.ok(seen.length >= 11, JSON.stringify(seen));
+  // MySQL on cloud disk: Snapshot, the only method, taken and explained.
+  assert.ok(seen.some(([id, v, a]) => id === 'rm-demo-mysql-cloud' && v === 'valid' && /Snapshot/.test(a)), JSON.stringify(seen));
+  // Errors appear once the user changes a field, next to it.
+  await page.selectOption('select[name=RegionId]', 'cn-hangzhou');
+  await page.click('button[name=reset]');
+  await pick(page, 'rm-demo-mysql-local');
+  await page.selectOption('select[name=BackupMethod]', 'Logical');
+  await page.selectOption('select[name=BackupStrategy]', 'db');
+  await page.fill('input[name=DBName]', 'no such,');
+  await page.waitForSelector('#p-DBName.problems');
+  assert.deepEqual(page.errors, []);
+});

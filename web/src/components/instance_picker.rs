@@ -9,6 +9,7 @@ use crate::fields::{Marks, Problems};
 use crate::i18n::{Lang, Text, t};
 use rds_backup_core::{Engine, Region};
 use std::rc::Rc;
+use wasm_bindgen::JsCast;
 use web_sys::{HtmlElement, HtmlInputElement, KeyboardEvent};
 use yew::prelude::*;
 
@@ -168,6 +169,12 @@ pub fn instance_picker(p: &InstancePickerProps) -> Html {
             },
         );
     }
+    // Rows are placed through the CSSOM after each render: the page's CSP allows no
+    // style attributes.
+    {
+        let list_ref = list_ref.clone();
+        use_effect(move || place_rows(&list_ref));
+    }
     // The active row stays in view.
     {
         let list_ref = list_ref.clone();
@@ -315,8 +322,8 @@ pub fn instance_picker(p: &InstancePickerProps) -> Html {
                     {oninput} {onkeydown} {onfocus} {onblur} />
                 if shown {
                     <div class="listbox" ref={list_ref} {onscroll}>
-                        <ul id="instances" role="listbox" aria-labelledby="l-DBInstanceId"
-                            style={format!("height: {}px", i32::try_from(count).unwrap_or(0) * ROW)}>
+                        <ul id="instances" role="listbox" aria-labelledby="l-DBInstanceId" data-rows={count.to_string()}
+                            data-query={results.query.clone()} data-loading={results.loading.then_some("true")}>
                             { for items.iter().enumerate().take(last).skip(first).map(|(n, i)| {
                                 let chosen = *active == Some(n);
                                 let onmousedown = {
@@ -327,7 +334,7 @@ pub fn instance_picker(p: &InstancePickerProps) -> Html {
                                     <li id={format!("opt-{n}")} role="option" aria-selected={chosen.to_string()}
                                         aria-posinset={(n + 1).to_string()} aria-setsize={count.to_string()}
                                         data-id={i.id.clone()} class={classes!(chosen.then_some("active"))}
-                                        style={format!("top: {}px", i32::try_from(n).unwrap_or(0) * ROW)} {onmousedown}>
+                                        data-row={n.to_string()} {onmousedown}>
                                         <span class="id">{ i.id.clone() }</span>
                                         <span class="meta">{ format!("{} · {} · {}{}", i.engine, i.storage, i.status,
                                             if i.description.is_empty() { String::new() } else { format!(" · {}", i.description) }) }</span>
@@ -345,5 +352,36 @@ pub fn instance_picker(p: &InstancePickerProps) -> Html {
             </p>
             <Problems id="p-DBInstanceId" marks={p.marks.clone()} />
         </div>
+    }
+}
+
+/// Sets the list's height and each drawn row's offset from their `data-rows`/`data-row`.
+fn place_rows(list_ref: &NodeRef) {
+    let Some(list) = list_ref.cast::<HtmlElement>() else {
+        return;
+    };
+    let Some(ul) = list
+        .first_element_child()
+        .and_then(|e| e.dyn_into::<HtmlElement>().ok())
+    else {
+        return;
+    };
+    let px = |n: i32| format!("{}px", n * ROW);
+    let rows = ul
+        .get_attribute("data-rows")
+        .and_then(|r| r.parse::<i32>().ok())
+        .unwrap_or(0);
+    let _ = ul.style().set_property("height", &px(rows));
+    let children = ul.children();
+    for i in 0..children.length() {
+        let Some(li) = children
+            .item(i)
+            .and_then(|e| e.dyn_into::<HtmlElement>().ok())
+        else {
+            continue;
+        };
+        if let Some(n) = li.get_attribute("data-row").and_then(|r| r.parse::<i32>().ok()) {
+            let _ = li.style().set_property("top", &px(n));
+        }
     }
 }
