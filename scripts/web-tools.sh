@@ -40,4 +40,12 @@ if [ "${1:-}" = "--browser" ] && ! { command -v chromium >/dev/null && command -
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver >/dev/null
 fi
 
+# A Chinese font, so that the zh-CN screenshots of the browser tests show text, not boxes.
+if [ "${1:-}" = "--browser" ] && command -v fc-list >/dev/null && [ -z "$(fc-list :lang=zh 2>/dev/null)" ]; then
+  say "installing a Chinese font (Debian fonts-wqy-microhei)"
+  SUDO=; [ "$(id -u)" -eq 0 ] || SUDO=sudo
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq fonts-wqy-microhei >/dev/null
+fi
+
 echo "$HOME/.cargo/bin:$tools/node_modules/.bin"

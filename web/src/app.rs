@@ -7,6 +7,7 @@ use crate::components::instance_picker::InstancePicker;
 use crate::embed::Options;
 use crate::fields::{ChoiceSelect, Marks, TextField};
 use crate::i18n::{Lang, Text, advice, t};
+use crate::reasons::say;
 use crate::state::{Action, Form, History, State};
 use rds_backup_core::endpoint::KNOWN_REGIONS;
 use rds_backup_core::policy::least_privilege;
@@ -68,17 +69,17 @@ const LANG_KEY: &str = "rds-backup-console.lang";
 
 fn initial_lang() -> Lang {
     let tag = browser::stored(LANG_KEY).unwrap_or_else(browser::browser_language);
-    Lang::from_tag(tag.split('-').next().unwrap_or_default())
+    Lang::from_tag(&tag)
 }
 
 /// The problems of each field.
-fn marks_by_field(problems: &[Problem]) -> BTreeMap<Field, Marks> {
+fn marks_by_field(l: Lang, problems: &[Problem]) -> BTreeMap<Field, Marks> {
     let mut m: BTreeMap<Field, Marks> = BTreeMap::new();
     for p in problems {
         m.entry(p.field)
             .or_default()
             .problems
-            .push((p.code.as_str().to_owned(), p.message.clone()));
+            .push((p.code.as_str().to_owned(), say(l, &p.reason)));
     }
     m
 }
@@ -350,7 +351,7 @@ pub fn app(props: &AppProps) -> Html {
     // Errors only for what the user did: a field not touched is asked for, not marked.
     let marks = match &verdict {
         Some(Err(p)) => {
-            let mut m = marks_by_field(p);
+            let mut m = marks_by_field(l, p);
             m.retain(|f, _| state.touched.contains(f));
             m
         }
@@ -506,8 +507,7 @@ pub fn app(props: &AppProps) -> Html {
                         let lang = lang.clone();
                         Callback::from(move |e: Event| lang.set(Lang::from_tag(&e.target_unchecked_into::<HtmlSelectElement>().value())))
                     }>
-                        <option value="en" selected={l == Lang::En}>{ "English" }</option>
-                        <option value="id" selected={l == Lang::Id}>{ "Bahasa Indonesia" }</option>
+                        { for Lang::ALL.iter().map(|x| html! { <option value={x.tag()} lang={x.tag()} selected={*x == l}>{ x.name() }</option> }) }
                     </select>
                 </div>
             </header>
@@ -517,7 +517,7 @@ pub fn app(props: &AppProps) -> Html {
             }
             {
                 match &*proxy {
-                    Proxy::Ready(c) => html! { <p class={classes!("banner", c.mode.clone())} role="status">{ c.message.clone() }</p> },
+                    Proxy::Ready(c) => html! { <p class={classes!("banner", c.mode.clone())} role="status">{ t(l, if c.mode == "demo" { Text::ModeDemo } else { Text::ModeLive }) }</p> },
                     Proxy::Unavailable => html! { <p class="banner offline" role="status">{ t(l, Text::ComposeOnly) }</p> },
                     Proxy::Loading => html! { <p class="banner" role="status">{ t(l, Text::Loading) }</p> },
                 }
@@ -533,7 +533,7 @@ pub fn app(props: &AppProps) -> Html {
                             }
                         </select>
                         if !region_ok && !form.region.is_empty() {
-                            <ul class="problems" role="alert"><li>{ format!("'{}' is not a region id", form.region) }</li></ul>
+                            <div role="alert"><ul class="problems"><li>{ t(l, Text::NotARegion).replace("{region}", &form.region) }</li></ul></div>
                         }
                     </div>
                     <InstancePicker lang={l} client={client.clone()} region={form.region.clone()}
@@ -559,7 +559,7 @@ pub fn app(props: &AppProps) -> Html {
                             <label for="f-StorageType">{ t(l, Text::Storage) }</label>
                             <select ref={storage_ref} id="f-StorageType" name="StorageType" disabled={picked.is_some()} onchange={select_cb(|v| Action::Storage(StorageType::parse(v)))}>
                                 <option value="" selected={form.storage.is_none()}>{ t(l, Text::ChooseStorage) }</option>
-                                { for StorageType::ALL.iter().map(|s| html! { <option value={s.as_str()} selected={form.storage == Some(*s)}>{ format!("{} ({})", s.as_str(), s.kind().describe()) }</option> }) }
+                                { for StorageType::ALL.iter().map(|s| html! { <option value={s.as_str()} selected={form.storage == Some(*s)}>{ format!("{} ({})", s.as_str(), t(l, if s.kind() == rds_backup_core::model::StorageKind::Local { Text::LocalDisk } else { Text::CloudDisk })) }</option> }) }
                             </select>
                         </div>
                     </div>
@@ -605,7 +605,7 @@ pub fn app(props: &AppProps) -> Html {
                                     { t(l, Text::LongTerm) }</label>
                             </div>
                             if form.retention.trim().parse::<i64>().is_err() && !form.retention.is_empty() {
-                                <ul class="problems" id="p-BackupRetentionPeriod" role="alert"><li><code>{ "Parameters.Invalid" }</code>{ " BackupRetentionPeriod must be a whole number of days" }</li></ul>
+                                <div role="alert"><ul class="problems" id="p-BackupRetentionPeriod"><li><code>{ "Parameters.Invalid" }</code>{ " " }{ t(l, Text::RetentionWhole) }</li></ul></div>
                             } else {
                                 <crate::fields::Problems id="p-BackupRetentionPeriod" marks={mark(Field::BackupRetentionPeriod)} />
                             }
@@ -674,7 +674,7 @@ pub fn app(props: &AppProps) -> Html {
                                             { for req.params().pairs().map(|(k, v)| html! { <><dt>{ k }</dt><dd data-param={k}>{ v.to_owned() }</dd></> }) }
                                         </dl>
                                         <h3>{ t(l, Text::HttpRequest) }</h3>
-                                        <pre class="http" aria-label={t(l, Text::HttpRequest)}>{ http_preview(req, &form.region) }</pre>
+                                        <pre class="http" tabindex="0" aria-label={t(l, Text::HttpRequest)}>{ http_preview(req, &form.region) }</pre>
                                     </>
                                 },
                                 (None, Some(Err(problems))) => {
@@ -685,13 +685,13 @@ pub fn app(props: &AppProps) -> Html {
                                             <p>{ t(l, Text::NotValidYet) }</p>
                                             if !done.is_empty() {
                                                 <ul class="problems">
-                                                    { for done.iter().map(|p| html! { <li><code>{ p.code.as_str() }</code>{ format!(" {}: {}", p.field, p.message) }</li> }) }
+                                                    { for done.iter().map(|p| html! { <li><code>{ p.code.as_str() }</code>{ format!(" {}: {}", p.field, say(l, &p.reason)) }</li> }) }
                                                 </ul>
                                             }
                                             if !todo.is_empty() {
                                                 <p class="todo-title">{ t(l, Text::Missing) }</p>
                                                 <ul class="todo">
-                                                    { for todo.iter().map(|p| html! { <li><code>{ p.field.as_str() }</code>{ format!(" {}", p.message) }</li> }) }
+                                                    { for todo.iter().map(|p| html! { <li><code>{ p.field.as_str() }</code>{ format!(" {}", say(l, &p.reason)) }</li> }) }
                                                 </ul>
                                             }
                                         </>
@@ -708,7 +708,7 @@ pub fn app(props: &AppProps) -> Html {
                                 (Some(req), Ok(region)) => html! {
                                     <>
                                         <p class="hint">{ t(l, Text::PolicyHint) }</p>
-                                        <pre class="ram-policy">{ serde_json::to_string_pretty(&least_privilege(&region, req)).unwrap_or_default() }</pre>
+                                        <pre class="ram-policy" tabindex="0" aria-label={t(l, Text::Policy)}>{ serde_json::to_string_pretty(&least_privilege(&region, req)).unwrap_or_default() }</pre>
                                     </>
                                 },
                                 _ => html! { <p class="hint">{ t(l, Text::NotValidYet) }</p> },
@@ -743,7 +743,7 @@ pub fn app(props: &AppProps) -> Html {
                                                 <button type="button" name="copy" onclick={Callback::from(move |_: MouseEvent| { browser::copy(&copy_text); copied_cb.set(true); })}>
                                                     { if *copied { t(l, Text::Copied) } else { t(l, Text::Copy) } }
                                                 </button>
-                                                <pre class="snippet" data-lang={snippet_lang.as_str()}>{ text }</pre>
+                                                <pre class="snippet" tabindex="0" aria-label={format!("{} · {}", t(l, Text::Snippets), snippet_lang.label())} data-lang={snippet_lang.as_str()}>{ text }</pre>
                                             </>
                                         }
                                     }
@@ -836,7 +836,7 @@ fn job_view(l: Lang, job: &Job) -> Html {
             html! {
                 <section class="job error" role="alert" aria-live="assertive">
                     <h2>{ t(l, Text::FixThese) }</h2>
-                    <p><code class="code">{ e.code.clone() }</code>{ " " }{ e.message.clone() }</p>
+                    <p><code class="code">{ e.code.clone() }</code>{ " " }<samp class="service-message" lang="en">{ e.message.clone() }</samp></p>
                     if let Some((meaning, todo)) = advice {
                         <p><strong>{ t(l, Text::WhatItMeans) }{ ": " }</strong>{ meaning }</p>
                         <p><strong>{ t(l, Text::WhatToDo) }{ ": " }</strong>{ todo }</p>
@@ -856,7 +856,7 @@ fn job_view(l: Lang, job: &Job) -> Html {
             <section class="job not-started" role="alert">
                 <h2>{ t(l, Text::NotStarted) }</h2>
                 <p>{ t(l, Text::NotStartedHint) }</p>
-                if !message.is_empty() { <p class="hint">{ message.clone() }</p> }
+                if !message.is_empty() { <p class="hint"><samp lang="en">{ message.clone() }</samp></p> }
             </section>
         },
         Job::Started { id, row, .. } => {
@@ -871,14 +871,14 @@ fn job_view(l: Lang, job: &Job) -> Html {
                 <section class="job" aria-live="polite">
                     <h2>{ t(l, Text::JobStarted) }</h2>
                     <p>{ "BackupJobId " }<code class="job-id">{ id.clone() }</code></p>
-                    <label for="job-progress">{ t(l, Text::Progress) }{ ": " }<span class="job-status">{ status.clone() }</span></label>
+                    <label for="job-progress">{ t(l, Text::Progress) }{ ": " }<code class="job-status">{ status.clone() }</code></label>
                     <progress id="job-progress" max="100" value={pct.to_string()}>{ format!("{pct}%") }</progress>
                     if status == "Finished" {
                         <p class="done">{ t(l, Text::Finished) }{ " · " }{ t(l, Text::BackupSet) }{ " " }<code class="backup-id">{ backup.unwrap_or_default() }</code></p>
                     }
                     if status == "Failed" {
                         <div class="problems job-failed">
-                            <p><strong>{ t(l, Text::Failed) }</strong>{ reason.map(|r| format!(": {r}")).unwrap_or_default() }</p>
+                            <p><strong>{ t(l, Text::Failed) }</strong>if let Some(r) = reason { { ": " }<samp lang="en">{ r }</samp> }</p>
                             <p><strong>{ t(l, Text::WhatToDo) }{ ": " }</strong>{ t(l, Text::FailedNext) }</p>
                         </div>
                     }

@@ -43,11 +43,13 @@ pub fn problems(props: &ProblemsProps) -> Html {
         return html! {};
     }
     html! {
-        <ul class="problems" id={props.id.clone()} role="alert">
-            { for props.marks.problems.iter().map(|(code, msg)| html! {
-                <li><code>{ code }</code>{ " " }{ msg }</li>
-            }) }
-        </ul>
+        <div role="alert">
+            <ul class="problems" id={props.id.clone()}>
+                { for props.marks.problems.iter().map(|(code, msg)| html! {
+                    <li><code>{ code }</code>{ " " }{ msg }</li>
+                }) }
+            </ul>
+        </div>
     }
 }
 
@@ -110,10 +112,13 @@ pub fn choice_select(props: &ChoiceSelectProps) -> Html {
     let option = |c: &rds_backup_core::Choice, enabled: bool| {
         let value = c.value.unwrap_or_default().to_owned();
         let label = if c.value.is_none() {
-            c.label.replace(
-                "(not set",
-                t(props.lang, Text::NotSet).trim_end_matches(')'),
-            )
+            // core's "(not set)" or "(not set: Physical)", in the console's language.
+            match c.label.strip_suffix(')').and_then(|l| l.split_once(": ")) {
+                Some((_, default)) => {
+                    t(props.lang, Text::NotSetDefault).replace("{default}", default)
+                }
+                None => t(props.lang, Text::NotSet).to_owned(),
+            }
         } else {
             c.label.clone()
         };
@@ -145,7 +150,7 @@ pub fn choice_select(props: &ChoiceSelectProps) -> Html {
             }
             <ul class="withheld">
                 { for props.choices.withheld.iter().filter(|c| c.value.is_some()).map(|c| html! {
-                    <li>{ c.reason.clone().unwrap_or_default() }</li>
+                    <li>{ c.why.as_ref().map(|r| crate::reasons::say(props.lang, r)).or_else(|| c.reason.clone()).unwrap_or_default() }</li>
                 }) }
             </ul>
             <Problems id={problems_id} marks={props.marks.clone()} />

@@ -11,6 +11,7 @@ pub mod embed;
 pub mod fields;
 pub mod fleet;
 pub mod i18n;
+pub mod reasons;
 pub mod recent;
 pub mod state;
 

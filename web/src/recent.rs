@@ -3,7 +3,7 @@
 //! again while a job runs, each with "open in the form" to load its request again.
 
 use crate::api::{Client, Instance, Submission};
-use crate::i18n::{Lang, Text, advice, state_label, t};
+use crate::i18n::{Lang, Text, advice, job_status_label, state_label, t};
 use crate::state::Form;
 use rds_backup_core::{Engine, StorageType};
 use yew::prelude::*;
@@ -101,11 +101,11 @@ pub fn recent(p: &RecentProps) -> Html {
                             <li class="recent-item" data-state={r.state.clone()} data-submission={r.submission_id.clone()}>
                                 <p>
                                     <code>{ r.instance.clone() }</code>{ " · " }
-                                    <span class="recent-state">{ status.clone().unwrap_or_else(|| state_label(l, &r.state).to_owned()) }</span>
+                                    <span class="recent-state" data-status={status.clone()}>{ status.as_deref().map(|s| job_status_label(l, s)).unwrap_or_else(|| state_label(l, &r.state).to_owned()) }</span>
                                     if let Some(b) = &r.backup_id { { " · " }{ t(l, Text::BackupSet) }{ " " }<code class="recent-backup">{ b.clone() }</code> }
                                 </p>
                                 <p class="hint">{ format!("{} · {} · {}", r.caller, r.created_at, took(r.duration_ms)) }</p>
-                                if let Some(reason) = &r.reason { <p class="problems">{ reason.clone() }</p> }
+                                if let Some(reason) = &r.reason { <p class="problems"><samp lang="en">{ reason.clone() }</samp></p> }
                                 if let (Some(code), Some((meaning, todo))) = (&r.code, advice) {
                                     <p class="hint"><code>{ code.clone() }</code>{ format!(" {meaning} {todo}") }</p>
                                 }

@@ -12,8 +12,9 @@ use crate::model::{
     BackupMethod, BackupStrategy, BackupType, DbInstanceId, DbName, Engine, Field, Retention,
     StorageType,
 };
+use crate::reason::Reason;
 use crate::request::{CreateBackup, Draft};
-use crate::rules::{Rule, default_of, format_hint, method_reason, takes_effect};
+use crate::rules::{Rule, default_of, format_hint};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -101,14 +102,18 @@ pub struct Problem {
     pub field: Field,
     /// What is wrong and what to do, in one sentence.
     pub message: String,
+    /// The same, as a code with its arguments (the console says it per locale).
+    #[serde(skip)]
+    pub reason: Reason,
 }
 
 impl Problem {
-    fn new(code: Code, field: Field, message: impl Into<String>) -> Self {
+    fn new(code: Code, field: Field, reason: Reason) -> Self {
         Problem {
             code,
             field,
-            message: message.into(),
+            message: reason.to_string(),
+            reason,
         }
     }
 }
@@ -288,9 +293,9 @@ fn pick_value(pick: Pick) -> Option<&'static str> {
     }
 }
 
-/// Lists the values of `field` that `rules` accept, with what each one does.
-fn required_message(field: Field, rules: &[&'static Rule]) -> String {
-    let options: Vec<String> = rules
+/// The values of `field` that `rules` accept, each with the rule it selects.
+fn required_reason(field: Field, rules: &[&'static Rule]) -> Reason {
+    let options: Vec<(&'static str, &'static str)> = rules
         .iter()
         .filter_map(|r| {
             let v = match field {
@@ -298,62 +303,50 @@ fn required_message(field: Field, rules: &[&'static Rule]) -> String {
                 Field::BackupStrategy => r.strategy.map(BackupStrategy::as_str),
                 _ => None,
             }?;
-            Some(format!("{v} ({})", r.summary))
+            Some((v, r.id))
         })
         .collect();
     match field {
-        Field::DBName => {
-            "DBName is required with BackupStrategy=db: name the databases to back up".into()
-        }
-        _ if options.is_empty() => format!("{field} is required here"),
-        _ => format!("{field} is required here: {}", options.join(", or ")),
+        Field::DBName => Reason::DbNameRequired,
+        _ => Reason::Required { field, options },
     }
 }
 
 /// Why `pick` is not available for `field` among `rules`.
-fn withheld_reason(ctx: &Context, field: Field, pick: Pick, rules: &[&'static Rule]) -> String {
+fn withheld_reason(ctx: &Context, field: Field, pick: Pick, rules: &[&'static Rule]) -> Reason {
     let takes_any = domain(field)
         .into_iter()
         .filter(|p| *p != Pick::Omit)
         .any(|p| rules.iter().any(|r| accepts(r, field, p)));
     match (field, pick) {
-        (Field::BackupMethod, Pick::Method(m)) => {
-            format!(
-                "{}; this instance is {}",
-                method_reason(ctx.engine, m),
-                ctx.describe()
-            )
-        }
-        (Field::BackupMethod, _) => {
-            let usable: Vec<&str> = BackupMethod::ALL
+        (Field::BackupMethod, Pick::Method(m)) => Reason::MethodUnsupported {
+            method: m,
+            engine: ctx.engine,
+            kind: ctx.storage.kind(),
+        },
+        (Field::BackupMethod, _) => Reason::DefaultMethodUnsupported {
+            engine: ctx.engine,
+            kind: ctx.storage.kind(),
+            usable: BackupMethod::ALL
                 .iter()
-                .filter(|m| rules.iter().any(|r| r.method == **m))
-                .map(|m| m.as_str())
-                .collect();
-            format!(
-                "BackupMethod is not set and defaults to Physical, which this instance ({}) does not support ({}): set BackupMethod to {}",
-                ctx.describe(),
-                method_reason(ctx.engine, BackupMethod::Physical),
-                usable.join(" or ")
-            )
-        }
-        (_, Pick::Omit) => required_message(field, rules),
-        _ if !takes_any => takes_effect(field).to_owned(),
-        _ => {
-            let allowed: Vec<&str> = rules
+                .copied()
+                .filter(|m| rules.iter().any(|r| r.method == *m))
+                .collect(),
+        },
+        (_, Pick::Omit) => required_reason(field, rules),
+        _ if !takes_any => Reason::NoEffect { field },
+        _ => Reason::NotWithChosen {
+            field,
+            value: pick_value(pick).unwrap_or("this value").to_owned(),
+            allowed: rules
                 .iter()
                 .filter_map(|r| match field {
                     Field::BackupType => r.backup_type.map(BackupType::as_str),
                     Field::BackupStrategy => r.strategy.map(BackupStrategy::as_str),
                     _ => None,
                 })
-                .collect();
-            format!(
-                "{field}={} is not available with the values chosen above; use {}",
-                pick_value(pick).unwrap_or("this value"),
-                allowed.join(" or ")
-            )
-        }
+                .collect(),
+        },
     }
 }
 
@@ -375,16 +368,15 @@ fn unknown_value_problem(field: Field, typed: &str) -> Problem {
             BackupStrategy::near(typed).map(BackupStrategy::as_str),
         ),
     };
-    let hint = near.map_or(String::new(), |n| {
-        format!(" (values are case-sensitive: did you mean {n}?)")
-    });
     Problem::new(
         code,
         field,
-        format!(
-            "'{typed}' is not a valid {field}: use {}{hint}",
-            valid.join(", ")
-        ),
+        Reason::UnknownValue {
+            field,
+            typed: typed.to_owned(),
+            valid,
+            near,
+        },
     )
 }
 
@@ -418,11 +410,11 @@ fn value_problems(
             out.push(Problem::new(
                 Code::RequiredParamNotFound,
                 Field::DBInstanceId,
-                "DBInstanceId is required: the id of the instance to back up",
+                Reason::InstanceIdRequired,
             ));
             None
         }
-        Some(id) => DbInstanceId::new(id)
+        Some(id) => DbInstanceId::check(id)
             .map_err(|m| {
                 out.push(Problem::new(
                     Code::ParametersInvalid,
@@ -438,13 +430,13 @@ fn value_problems(
             Ok(n) if names.contains(&n) => out.push(Problem::new(
                 Code::ParametersInvalid,
                 Field::DBName,
-                format!("'{raw}' is listed twice in DBName"),
+                Reason::DbNameTwice { name: raw.clone() },
             )),
             Ok(n) => names.push(n),
             Err(e) => out.push(Problem::new(
                 Code::InvalidDbNameFormat,
                 Field::DBName,
-                e.to_string(),
+                Reason::DbName(e),
             )),
         }
     }
@@ -454,7 +446,7 @@ fn value_problems(
             out.push(Problem::new(
                 Code::ParametersInvalid,
                 Field::BackupRetentionPeriod,
-                format!("BackupRetentionPeriod {v} is out of range: 7 to 730 days, or -1 to keep long-term"),
+                Reason::RetentionRange { value: v },
             ));
         }
         r
@@ -496,6 +488,9 @@ pub struct Choice {
     /// Why the value is withheld; absent when it is offered.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// The same, as a code with its arguments.
+    #[serde(skip)]
+    pub why: Option<Reason>,
 }
 
 /// The options of one field given the fields before it.
@@ -554,13 +549,15 @@ pub fn choices(ctx: &Context, partial: &Draft) -> Vec<FieldChoices> {
             let (mut offered_list, mut withheld) = (Vec::new(), Vec::new());
             for pick in domain(field) {
                 let is_offered = offered(field, pick, rules, step.lenient);
+                let why = (!is_offered).then(|| withheld_reason(ctx, field, pick, rules));
                 let choice = Choice {
                     value: match pick {
                         Pick::Given => Some(GIVEN),
                         p => pick_value(p),
                     },
                     label: label_for(field, pick, rules),
-                    reason: (!is_offered).then(|| withheld_reason(ctx, field, pick, rules)),
+                    reason: why.as_ref().map(ToString::to_string),
+                    why,
                 };
                 if is_offered {
                     offered_list.push(choice);

@@ -148,15 +148,17 @@ impl Intent {
                 Intent::WholeInstance | Intent::FullPhysical => BackupMethod::Physical,
                 Intent::LogicalAllDatabases | Intent::LogicalDatabases(_) => BackupMethod::Logical,
             };
+            let message = format!(
+                "{} is not possible on {}: {}",
+                self.name(),
+                ctx.describe(),
+                method_reason(ctx.engine, method)
+            );
             Problem {
                 code: Code::InvalidBackupMethod,
                 field: Field::BackupMethod,
-                message: format!(
-                    "{} is not possible on {}: {}",
-                    self.name(),
-                    ctx.describe(),
-                    method_reason(ctx.engine, method)
-                ),
+                reason: crate::reason::Reason::Other(message.clone()),
+                message,
             }
         })
     }

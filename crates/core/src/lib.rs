@@ -15,6 +15,7 @@ pub mod model;
 pub mod plan;
 pub mod policy;
 pub mod precondition;
+pub mod reason;
 pub mod report;
 pub mod request;
 pub mod rules;

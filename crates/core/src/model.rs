@@ -301,19 +301,25 @@ impl DbInstanceId {
 
     /// Checks the shape of an id; the message says what is wrong.
     pub fn new(s: &str) -> Result<Self, String> {
+        DbInstanceId::check(s).map_err(|r| r.to_string())
+    }
+
+    /// As [`DbInstanceId::new`], the refusal as a [`crate::reason::Reason`].
+    pub fn check(s: &str) -> Result<Self, crate::reason::Reason> {
+        use crate::reason::Reason;
         if s.contains('*') {
-            return Err(format!(
-                "'{s}' contains '*': that is a masked example from the documentation, not a real instance id"
-            ));
+            return Err(Reason::InstanceIdMasked {
+                typed: s.to_owned(),
+            });
         }
         let ok_chars = s
             .chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
         let starts = s.chars().next().is_some_and(|c| c.is_ascii_lowercase());
         if !ok_chars || !starts || s.len() < 2 || s.len() > Self::MAX_LEN || s.ends_with('-') {
-            return Err(format!(
-                "'{s}' is not an instance id: expected 2-64 lowercase letters, digits and '-', starting with a letter (e.g. rm-uf6wjk5xxxxxxx)"
-            ));
+            return Err(Reason::InstanceIdFormat {
+                typed: s.to_owned(),
+            });
         }
         Ok(DbInstanceId(s.to_owned()))
     }

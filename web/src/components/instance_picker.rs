@@ -380,7 +380,10 @@ fn place_rows(list_ref: &NodeRef) {
         else {
             continue;
         };
-        if let Some(n) = li.get_attribute("data-row").and_then(|r| r.parse::<i32>().ok()) {
+        if let Some(n) = li
+            .get_attribute("data-row")
+            .and_then(|r| r.parse::<i32>().ok())
+        {
             let _ = li.style().set_property("top", &px(n));
         }
     }
