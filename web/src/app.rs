@@ -3,6 +3,7 @@
 
 use crate::api::{self, ApiError, Client, Config, Instance, Sent, Submission};
 use crate::browser;
+use crate::components::copy_button::CopyButton;
 use crate::components::instance_picker::InstancePicker;
 use crate::embed::Options;
 use crate::fields::{ChoiceSelect, Marks, TextField};
@@ -674,6 +675,7 @@ pub fn app(props: &AppProps) -> Html {
                                             { for req.params().pairs().map(|(k, v)| html! { <><dt>{ k }</dt><dd data-param={k}>{ v.to_owned() }</dd></> }) }
                                         </dl>
                                         <h3>{ t(l, Text::HttpRequest) }</h3>
+                                        <CopyButton lang={l} name="copy-http" what={t(l, Text::HttpRequest)} text={http_preview(req, &form.region)} />
                                         <pre class="http" tabindex="0" aria-label={t(l, Text::HttpRequest)}>{ http_preview(req, &form.region) }</pre>
                                     </>
                                 },
@@ -708,10 +710,11 @@ pub fn app(props: &AppProps) -> Html {
                                 (Some(req), Ok(region)) => html! {
                                     <>
                                         <p class="hint">{ t(l, Text::PolicyHint) }</p>
+                                        <CopyButton lang={l} name="copy-policy" what={t(l, Text::Policy)} text={serde_json::to_string_pretty(&least_privilege(&region, req)).unwrap_or_default()} />
                                         <pre class="ram-policy" tabindex="0" aria-label={t(l, Text::Policy)}>{ serde_json::to_string_pretty(&least_privilege(&region, req)).unwrap_or_default() }</pre>
                                     </>
                                 },
-                                _ => html! { <p class="hint">{ t(l, Text::NotValidYet) }</p> },
+                                _ => html! { <p class="hint">{ t(l, Text::NotValidSeePreview) }</p> },
                             }
                         }
                     </section>
@@ -747,7 +750,7 @@ pub fn app(props: &AppProps) -> Html {
                                             </>
                                         }
                                     }
-                                    _ => html! { <p class="hint">{ t(l, Text::NotValidYet) }</p> },
+                                    _ => html! { <p class="hint">{ t(l, Text::NotValidSeePreview) }</p> },
                                 }
                             }
                         </div>

@@ -147,6 +147,7 @@ pub enum Text {
     NotSetDefault,
     NotARegion,
     RetentionWhole,
+    NotValidSeePreview,
 }
 
 /// The text in a language.
@@ -227,6 +228,9 @@ pub fn t(lang: Lang, text: Text) -> &'static str {
         (Lang::En, RetentionWhole) => "BackupRetentionPeriod must be a whole number of days",
         (Lang::Id, RetentionWhole) => "BackupRetentionPeriod harus berupa jumlah hari bulat",
         (Lang::ZhCn, RetentionWhole) => "BackupRetentionPeriod 必须是整数天数",
+        (Lang::En, NotValidSeePreview) => "The request is not valid yet: the preview lists what is missing.",
+        (Lang::Id, NotValidSeePreview) => "Permintaan belum valid: pratinjau mencantumkan apa yang kurang.",
+        (Lang::ZhCn, NotValidSeePreview) => "请求尚不完整：预览中列出了缺少的内容。",
         (Lang::En, Engine) => "Engine",
         (Lang::Id, Engine) => "Engine",
         (Lang::ZhCn, Engine) => "引擎",
@@ -286,7 +290,7 @@ pub fn t(lang: Lang, text: Text) -> &'static str {
         (Lang::ZhCn, HttpRequest) => "HTTP 请求（V3；由代理签名）",
         (Lang::En, NotValidYet) => "The request is not valid yet:",
         (Lang::Id, NotValidYet) => "Permintaan belum valid:",
-        (Lang::ZhCn, NotValidYet) => "请求尚不完整。",
+        (Lang::ZhCn, NotValidYet) => "请求尚不完整：",
         (Lang::En, Send) => "Create backup",
         (Lang::Id, Send) => "Buat cadangan",
         (Lang::ZhCn, Send) => "创建备份",
