@@ -28,7 +28,7 @@ trap 'kill $pid 2>/dev/null; rm -rf "$work"' EXIT
 until grep -q "console:" "$work/out" 2>/dev/null; do sleep 0.1; done
 url=$(sed -n 's/^console: //p' "$work/out")
 echo
-echo "navigation to usable form: $(node tests/browser/bench.mjs "$url" 15)"
+echo "navigation to usable form, ours and Swagger UI 5 interleaved: $(node tests/browser/bench.mjs "$url" 15 --swagger)"
 
 # The instance picker against 5,000 instances: keystroke to next frame, first results
 # after the last keystroke, DescribeDBInstances per console load and per search.
@@ -42,3 +42,7 @@ until grep -q "metrics:" "$work/out5000" 2>/dev/null && grep -q "console:" "$wor
 url5000=$(sed -n 's/^console: //p' "$work/out5000")
 metrics=$(sed -n 's/^metrics: //p' "$work/out5000")
 echo "instance picker, 5,000 instances: $(node tests/browser/bench-picker.mjs "$url5000" "$metrics" 20)"
+
+# One keystroke's recompute (choices, validate, the HTTP preview, the selected snippet)
+# in wasm in headless Chromium, in the console's own profile.
+echo "one keystroke's recompute: $(RDS_BENCH=1 CHROMEDRIVER=$(command -v chromedriver) cargo test --profile web-release --locked -p rds-backup-web --target wasm32-unknown-unknown --test recompute -- --nocapture 2>/dev/null | grep '^{"recompute"')"

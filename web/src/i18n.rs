@@ -228,8 +228,12 @@ pub fn t(lang: Lang, text: Text) -> &'static str {
         (Lang::En, RetentionWhole) => "BackupRetentionPeriod must be a whole number of days",
         (Lang::Id, RetentionWhole) => "BackupRetentionPeriod harus berupa jumlah hari bulat",
         (Lang::ZhCn, RetentionWhole) => "BackupRetentionPeriod 必须是整数天数",
-        (Lang::En, NotValidSeePreview) => "The request is not valid yet: the preview lists what is missing.",
-        (Lang::Id, NotValidSeePreview) => "Permintaan belum valid: pratinjau mencantumkan apa yang kurang.",
+        (Lang::En, NotValidSeePreview) => {
+            "The request is not valid yet: the preview lists what is missing."
+        }
+        (Lang::Id, NotValidSeePreview) => {
+            "Permintaan belum valid: pratinjau mencantumkan apa yang kurang."
+        }
         (Lang::ZhCn, NotValidSeePreview) => "请求尚不完整：预览中列出了缺少的内容。",
         (Lang::En, Engine) => "Engine",
         (Lang::Id, Engine) => "Engine",
