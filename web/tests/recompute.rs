@@ -21,7 +21,7 @@ fn recompute(i: u32) -> usize {
         db_instance_id: Some("rm-uf6wjk5xxxxxxx".into()),
         backup_method: Some("Logical".into()),
         backup_strategy: Some("db".into()),
-        db_name: Some(if i % 2 == 0 {
+        db_name: Some(if i.is_multiple_of(2) {
             vec!["orders".into()]
         } else {
             vec!["orders".into(), "users".into()]
