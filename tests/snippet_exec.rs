@@ -5,7 +5,7 @@
 //! PHP and Go ones. The cases are core's golden cases (`snippet_cases.json`).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use rds_backup_core::snippet::{Lang, Target, snippet};
+use rds_backup_core::snippet::{SnippetLang, Target, snippet};
 use rds_backup_core::{CreateBackup, Input, Region, validate};
 use rds_backup_e2e::*;
 use rds_backup_emulator::Fleet;
@@ -164,9 +164,9 @@ fn python_and_node_snippets_run_unchanged_against_the_emulator() {
     let dir = scratch("exec");
     for case in &cases {
         for (lang, program, env) in [
-            (Lang::Python, python.clone(), vec![]),
+            (SnippetLang::Python, python.clone(), vec![]),
             (
-                Lang::Node,
+                SnippetLang::Node,
                 PathBuf::from("node"),
                 vec![("NODE_PATH", node_modules.display().to_string())],
             ),
@@ -200,7 +200,7 @@ fn typescript_snippets_type_check_against_the_sdk() {
         let file = dir.join(format!("{}.ts", case.name));
         std::fs::write(
             &file,
-            snippet(&case.request, &case.target, Lang::TypeScript),
+            snippet(&case.request, &case.target, SnippetLang::TypeScript),
         )
         .unwrap();
         files.push(file);
@@ -292,7 +292,7 @@ fn shell_words(text: &str) -> Vec<String> {
 #[test]
 fn the_aliyun_cli_snippet_parses_back_into_the_same_parameters() {
     for case in cases() {
-        let words = shell_words(&snippet(&case.request, &case.target, Lang::Aliyun));
+        let words = shell_words(&snippet(&case.request, &case.target, SnippetLang::Aliyun));
         assert_eq!(
             &words[..3],
             ["aliyun", "rds", "CreateBackup"],
@@ -326,7 +326,7 @@ fn the_aliyun_cli_snippet_parses_back_into_the_same_parameters() {
 #[test]
 fn php_and_go_snippets_pass_their_linters() {
     let dir = scratch("lint");
-    for (tool, lang) in [("php", Lang::Php), ("gofmt", Lang::Go)] {
+    for (tool, lang) in [("php", SnippetLang::Php), ("gofmt", SnippetLang::Go)] {
         let found = Command::new("sh")
             .arg("-c")
             .arg(format!("command -v {tool}"))
@@ -342,7 +342,7 @@ fn php_and_go_snippets_pass_their_linters() {
             let file = dir.join(format!("{}.{}", case.name, lang.extension()));
             std::fs::write(&file, snippet(&case.request, &case.target, lang)).unwrap();
             let out = match lang {
-                Lang::Php => Command::new("php").arg("-l").arg(&file).output().unwrap(),
+                SnippetLang::Php => Command::new("php").arg("-l").arg(&file).output().unwrap(),
                 _ => Command::new("gofmt")
                     .args(["-l", "-e"])
                     .arg(&file)
@@ -356,7 +356,7 @@ fn php_and_go_snippets_pass_their_linters() {
                 case.name,
                 String::from_utf8_lossy(&out.stderr)
             );
-            if lang == Lang::Go {
+            if lang == SnippetLang::Go {
                 assert!(
                     stdout.trim().is_empty(),
                     "gofmt would reformat {}",

@@ -3,20 +3,21 @@
 
 use crate::api::{self, ApiError, Client, Config, Instance, Sent, Submission};
 use crate::browser;
-use crate::components::copy_button::CopyButton;
+use crate::components::header::Header;
 use crate::components::instance_picker::InstancePicker;
+use crate::components::job::{Job, JobPanel};
+use crate::components::policy::PolicyPanel;
+use crate::components::preview::PreviewPanel;
+use crate::components::snippets::SnippetsPanel;
 use crate::embed::Options;
 use crate::fields::{ChoiceSelect, Marks, TextField};
 use crate::i18n::{Lang, Text, advice, t};
 use crate::reasons::say;
 use crate::state::{Action, Form, History, State};
 use rds_backup_core::endpoint::KNOWN_REGIONS;
-use rds_backup_core::policy::least_privilege;
-use rds_backup_core::sign::{Call, Method, RDS_VERSION, SignatureVersion, preview};
-use rds_backup_core::snippet::{self, Target};
+use rds_backup_core::snippet::{self, SnippetLang};
 use rds_backup_core::{
-    CreateBackup, Endpoint, Engine, Field, FieldChoices, Problem, Region, StorageType, UtcTime,
-    choices, validate,
+    Engine, Field, FieldChoices, Problem, Region, StorageType, choices, validate,
 };
 use std::collections::BTreeMap;
 use std::rc::Rc;
@@ -29,41 +30,6 @@ enum Proxy {
     Loading,
     Ready(Config),
     Unavailable,
-}
-
-/// Where a send stands.
-#[derive(Clone, Debug, PartialEq)]
-enum Job {
-    Idle,
-    Sending,
-    /// The answer was lost: the proxy is finding out whether the backup started.
-    Checking {
-        submission: String,
-    },
-    /// The job, as the proxy follows it.
-    Started {
-        submission: String,
-        id: String,
-        row: Option<Box<Submission>>,
-    },
-    /// Nothing was created (reconciliation found no job): it can be sent again.
-    NotStarted {
-        message: String,
-    },
-    Refused(ApiError),
-}
-
-impl Job {
-    /// The submission to look at again, while something may still change.
-    fn pending(&self) -> Option<String> {
-        match self {
-            Job::Checking { submission } => Some(submission.clone()),
-            Job::Started {
-                submission, row, ..
-            } => (!row.as_ref().is_some_and(|r| r.r#final)).then(|| submission.clone()),
-            _ => None,
-        }
-    }
 }
 
 const LANG_KEY: &str = "rds-backup-console.lang";
@@ -83,33 +49,6 @@ fn marks_by_field(l: Lang, problems: &[Problem]) -> BTreeMap<Field, Marks> {
             .push((p.code.as_str().to_owned(), say(l, &p.reason)));
     }
     m
-}
-
-/// The preview of the HTTP request: V3, placeholders for key id and signature.
-fn http_preview(req: &CreateBackup, region: &str) -> String {
-    let endpoint = Region::new(region)
-        .map(|r| Endpoint::for_region(&r))
-        .unwrap_or_else(|_| Endpoint {
-            scheme: rds_backup_core::endpoint::Scheme::Https,
-            host: rds_backup_core::endpoint::CENTRAL_HOST.into(),
-        });
-    let call = Call {
-        action: "CreateBackup".into(),
-        version: RDS_VERSION.into(),
-        params: req
-            .params()
-            .pairs()
-            .map(|(k, v)| (k.to_owned(), v.to_owned()))
-            .collect(),
-        method: Method::Post,
-        endpoint,
-        time: UtcTime::from_unix(browser::now_secs()),
-        nonce: "YourSignatureNonce".into(),
-    };
-    preview(&call, SignatureVersion::V3)
-        .request
-        .to_http()
-        .replace("\r\n", "\n")
 }
 
 /// Props of [`App`]: standalone by default, or embedded with [`Options`].
@@ -164,8 +103,7 @@ pub fn app(props: &AppProps) -> Html {
     let job = use_state(|| Job::Idle);
     // Bumped at each send: the recent backups and the pending jobs are looked at again.
     let sent_count = use_state(|| 0u32);
-    let snippet_lang = use_state(|| snippet::Lang::Aliyun);
-    let copied = use_state(|| false);
+    let snippet_lang = use_state(|| SnippetLang::Aliyun);
     let import_error = use_state(|| None::<String>);
     let form = state.form.clone();
     let l = *lang;
@@ -180,8 +118,6 @@ pub fn app(props: &AppProps) -> Html {
             .map(|s| s.as_str().to_owned())
             .unwrap_or_default(),
     );
-    let lang_ref = crate::fields::use_select_value(l.tag().to_owned());
-    let snippet_ref = crate::fields::use_select_value(snippet_lang.as_str().to_owned());
 
     // The proxy's configuration, once and after each sign-in.
     {
@@ -497,21 +433,7 @@ pub fn app(props: &AppProps) -> Html {
 
     html! {
         <div class="console">
-            <header>
-                <div>
-                    <h1>{ t(l, Text::Title) }</h1>
-                    <p class="subtitle">{ t(l, Text::Subtitle) }</p>
-                </div>
-                <div class="field lang">
-                    <label for="f-lang">{ t(l, Text::Language) }</label>
-                    <select ref={lang_ref} id="f-lang" name="lang" onchange={
-                        let lang = lang.clone();
-                        Callback::from(move |e: Event| lang.set(Lang::from_tag(&e.target_unchecked_into::<HtmlSelectElement>().value())))
-                    }>
-                        { for Lang::ALL.iter().map(|x| html! { <option value={x.tag()} lang={x.tag()} selected={*x == l}>{ x.name() }</option> }) }
-                    </select>
-                </div>
-            </header>
+            <Header lang={l} onlang={{ let lang = lang.clone(); Callback::from(move |x| lang.set(x)) }} />
             if let Proxy::Ready(c) = &*proxy {
                 <CallerView lang={l} config={c.clone()} problem={(*auth_problem).clone()}
                     host_token={client.host_provides_token()} sign_ins={sign_ins.clone()} />
@@ -651,7 +573,7 @@ pub fn app(props: &AppProps) -> Html {
                     }
                 </form>
                 <section class="side">
-                    { job_view(l, &job) }
+                    <JobPanel lang={l} job={(*job).clone()} />
                     if matches!(*proxy, Proxy::Ready(_)) && !signed_out {
                         <crate::recent::Recent lang={l} client={client.clone()} refresh={*sent_count}
                             on_open={{
@@ -664,97 +586,12 @@ pub fn app(props: &AppProps) -> Html {
                                 })
                             }} />
                     }
-                    <section class="preview" aria-labelledby="h-preview">
-                        <h2 id="h-preview">{ t(l, Text::Preview) }</h2>
-                        {
-                            match (&request, &verdict) {
-                                (Some(req), _) => html! {
-                                    <>
-                                        <h3>{ t(l, Text::ParamsSent) }</h3>
-                                        <dl class="params">
-                                            { for req.params().pairs().map(|(k, v)| html! { <><dt>{ k }</dt><dd data-param={k}>{ v.to_owned() }</dd></> }) }
-                                        </dl>
-                                        <h3>{ t(l, Text::HttpRequest) }</h3>
-                                        <CopyButton lang={l} name="copy-http" what={t(l, Text::HttpRequest)} text={http_preview(req, &form.region)} />
-                                        <pre class="http" tabindex="0" aria-label={t(l, Text::HttpRequest)}>{ http_preview(req, &form.region) }</pre>
-                                    </>
-                                },
-                                (None, Some(Err(problems))) => {
-                                    let (done, todo): (Vec<&Problem>, Vec<&Problem>) =
-                                        problems.iter().partition(|p| state.touched.contains(&p.field));
-                                    html! {
-                                        <>
-                                            <p>{ t(l, Text::NotValidYet) }</p>
-                                            if !done.is_empty() {
-                                                <ul class="problems">
-                                                    { for done.iter().map(|p| html! { <li><code>{ p.code.as_str() }</code>{ format!(" {}: {}", p.field, say(l, &p.reason)) }</li> }) }
-                                                </ul>
-                                            }
-                                            if !todo.is_empty() {
-                                                <p class="todo-title">{ t(l, Text::Missing) }</p>
-                                                <ul class="todo">
-                                                    { for todo.iter().map(|p| html! { <li><code>{ p.field.as_str() }</code>{ format!(" {}", say(l, &p.reason)) }</li> }) }
-                                                </ul>
-                                            }
-                                        </>
-                                    }
-                                },
-                                _ => html! { <p>{ t(l, Text::ChooseEngine) }{ " · " }{ t(l, Text::ChooseStorage) }</p> },
-                            }
-                        }
-                    </section>
-                    <section class="policy" aria-labelledby="h-policy">
-                        <h2 id="h-policy">{ t(l, Text::Policy) }</h2>
-                        {
-                            match (&request, Region::new(&form.region)) {
-                                (Some(req), Ok(region)) => html! {
-                                    <>
-                                        <p class="hint">{ t(l, Text::PolicyHint) }</p>
-                                        <CopyButton lang={l} name="copy-policy" what={t(l, Text::Policy)} text={serde_json::to_string_pretty(&least_privilege(&region, req)).unwrap_or_default()} />
-                                        <pre class="ram-policy" tabindex="0" aria-label={t(l, Text::Policy)}>{ serde_json::to_string_pretty(&least_privilege(&region, req)).unwrap_or_default() }</pre>
-                                    </>
-                                },
-                                _ => html! { <p class="hint">{ t(l, Text::NotValidSeePreview) }</p> },
-                            }
-                        }
-                    </section>
-                    <section class="snippets" aria-labelledby="h-snippets">
-                        <h2 id="h-snippets">{ t(l, Text::Snippets) }</h2>
-                        <div class="snippet-bar">
-                            <label for="f-snippet" class="visually-hidden">{ t(l, Text::Snippets) }</label>
-                            <select ref={snippet_ref} id="f-snippet" name="snippet-lang" onchange={{
-                                let snippet_lang = snippet_lang.clone();
-                                let copied = copied.clone();
-                                Callback::from(move |e: Event| {
-                                    if let Some(lang) = snippet::Lang::parse(&e.target_unchecked_into::<HtmlSelectElement>().value()) {
-                                        snippet_lang.set(lang);
-                                        copied.set(false);
-                                    }
-                                })
-                            }}>
-                                { for snippet::Lang::ALL.iter().map(|s| html! { <option value={s.as_str()} selected={*s == *snippet_lang}>{ s.label() }</option> }) }
-                            </select>
-                            {
-                                match (&request, Region::new(&form.region)) {
-                                    (Some(req), Ok(region)) => {
-                                        let proxy_url = if base.is_empty() { browser::origin() } else { base.clone() };
-                                        let text = snippet::snippet(req, &Target { proxy_url, ..Target::new(region) }, *snippet_lang);
-                                        let copy_text = text.clone();
-                                        let copied_cb = copied.clone();
-                                        html! {
-                                            <>
-                                                <button type="button" name="copy" onclick={Callback::from(move |_: MouseEvent| { browser::copy(&copy_text); copied_cb.set(true); })}>
-                                                    { if *copied { t(l, Text::Copied) } else { t(l, Text::Copy) } }
-                                                </button>
-                                                <pre class="snippet" tabindex="0" aria-label={format!("{} · {}", t(l, Text::Snippets), snippet_lang.label())} data-lang={snippet_lang.as_str()}>{ text }</pre>
-                                            </>
-                                        }
-                                    }
-                                    _ => html! { <p class="hint">{ t(l, Text::NotValidSeePreview) }</p> },
-                                }
-                            }
-                        </div>
-                    </section>
+                    <PreviewPanel lang={l} region={form.region.clone()} request={request.clone()}
+                        problems={verdict.as_ref().and_then(|v| v.as_ref().err()).cloned()} touched={state.touched.clone()} />
+                    <PolicyPanel lang={l} region={form.region.clone()} request={request.clone()} />
+                    <SnippetsPanel lang={l} region={form.region.clone()} request={request.clone()}
+                        proxy_url={if base.is_empty() { browser::origin() } else { base.clone() }}
+                        selected={*snippet_lang} onselect={{ let s = snippet_lang.clone(); Callback::from(move |x| s.set(x)) }} />
                 </section>
             </main>
             if matches!(*proxy, Proxy::Ready(_)) && !signed_out {
@@ -829,66 +666,6 @@ fn caller_view(p: &CallerProps) -> Html {
         Text::SignInProxy
     };
     html! { <p class="sign-in" role="alert">{ t(l, text) }</p> }
-}
-
-fn job_view(l: Lang, job: &Job) -> Html {
-    match job {
-        Job::Idle | Job::Sending => html! {},
-        Job::Refused(e) => {
-            let advice = advice(l, &e.code);
-            html! {
-                <section class="job error" role="alert" aria-live="assertive">
-                    <h2>{ t(l, Text::FixThese) }</h2>
-                    <p><code class="code">{ e.code.clone() }</code>{ " " }<samp class="service-message" lang="en">{ e.message.clone() }</samp></p>
-                    if let Some((meaning, todo)) = advice {
-                        <p><strong>{ t(l, Text::WhatItMeans) }{ ": " }</strong>{ meaning }</p>
-                        <p><strong>{ t(l, Text::WhatToDo) }{ ": " }</strong>{ todo }</p>
-                    }
-                    if let Some(rid) = &e.request_id { <p class="hint">{ format!("RequestId {rid}") }</p> }
-                </section>
-            }
-        }
-        Job::Checking { submission } => html! {
-            <section class="job checking" role="status" aria-live="polite">
-                <h2>{ t(l, Text::Checking) }</h2>
-                <p>{ t(l, Text::CheckingHint) }</p>
-                <p class="hint">{ format!("SubmissionId {submission}") }</p>
-            </section>
-        },
-        Job::NotStarted { message } => html! {
-            <section class="job not-started" role="alert">
-                <h2>{ t(l, Text::NotStarted) }</h2>
-                <p>{ t(l, Text::NotStartedHint) }</p>
-                if !message.is_empty() { <p class="hint"><samp lang="en">{ message.clone() }</samp></p> }
-            </section>
-        },
-        Job::Started { id, row, .. } => {
-            let status = row
-                .as_ref()
-                .and_then(|r| r.backup_status.clone())
-                .unwrap_or_else(|| "NoStart".to_owned());
-            let pct = row.as_ref().map_or(0, |r| r.percent());
-            let backup = row.as_ref().and_then(|r| r.backup_id.clone());
-            let reason = row.as_ref().and_then(|r| r.reason.clone());
-            html! {
-                <section class="job" aria-live="polite">
-                    <h2>{ t(l, Text::JobStarted) }</h2>
-                    <p>{ "BackupJobId " }<code class="job-id">{ id.clone() }</code></p>
-                    <label for="job-progress">{ t(l, Text::Progress) }{ ": " }<code class="job-status">{ status.clone() }</code></label>
-                    <progress id="job-progress" max="100" value={pct.to_string()}>{ format!("{pct}%") }</progress>
-                    if status == "Finished" {
-                        <p class="done">{ t(l, Text::Finished) }{ " · " }{ t(l, Text::BackupSet) }{ " " }<code class="backup-id">{ backup.unwrap_or_default() }</code></p>
-                    }
-                    if status == "Failed" {
-                        <div class="problems job-failed">
-                            <p><strong>{ t(l, Text::Failed) }</strong>if let Some(r) = reason { { ": " }<samp lang="en">{ r }</samp> }</p>
-                            <p><strong>{ t(l, Text::WhatToDo) }{ ": " }</strong>{ t(l, Text::FailedNext) }</p>
-                        </div>
-                    }
-                </section>
-            }
-        }
-    }
 }
 
 /// What the instance itself fails of core's preconditions (type, lock, state), as codes.

@@ -48,7 +48,7 @@ fn recompute(i: u32) -> usize {
         nonce: "YourSignatureNonce".into(),
     };
     let http = preview(&call, SignatureVersion::V3).request.to_http();
-    let code = snippet::snippet(&request, &Target::new(region), snippet::Lang::Python);
+    let code = snippet::snippet(&request, &Target::new(region), snippet::SnippetLang::Python);
     fields.len() + http.len() + code.len()
 }
 

@@ -3,7 +3,7 @@
 use crate::commands::{Outcome, read_request};
 use crate::wire::{bad, resolve_region};
 use clap::Args;
-use rds_backup_core::snippet::{Lang, Target, snippet as render};
+use rds_backup_core::snippet::{SnippetLang, Target, snippet as render};
 
 /// Arguments of `snippet`.
 #[derive(Args)]
@@ -31,8 +31,8 @@ pub fn snippet(args: &SnippetArgs, stdin: &Result<String, String>) -> Outcome {
         Ok(r) => r,
         Err(outcome) => return outcome,
     };
-    let Some(lang) = Lang::parse(&args.lang) else {
-        let all: Vec<&str> = Lang::ALL.iter().map(|l| l.as_str()).collect();
+    let Some(lang) = SnippetLang::parse(&args.lang) else {
+        let all: Vec<&str> = SnippetLang::ALL.iter().map(|l| l.as_str()).collect();
         return bad(
             "lang",
             "InvalidInput.UnknownValue",

@@ -17,7 +17,7 @@ use std::fmt::Write;
 /// The languages a snippet can be written in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Lang {
+pub enum SnippetLang {
     /// The `aliyun` command line.
     Aliyun,
     /// Python, `alibabacloud_rds20140815`.
@@ -40,82 +40,82 @@ pub enum Lang {
     Http,
 }
 
-impl Lang {
+impl SnippetLang {
     /// Every language, in the order a picker lists them.
-    pub const ALL: [Lang; 10] = [
-        Lang::Aliyun,
-        Lang::Python,
-        Lang::Node,
-        Lang::TypeScript,
-        Lang::Java,
-        Lang::Go,
-        Lang::Php,
-        Lang::CSharp,
-        Lang::Curl,
-        Lang::Http,
+    pub const ALL: [SnippetLang; 10] = [
+        SnippetLang::Aliyun,
+        SnippetLang::Python,
+        SnippetLang::Node,
+        SnippetLang::TypeScript,
+        SnippetLang::Java,
+        SnippetLang::Go,
+        SnippetLang::Php,
+        SnippetLang::CSharp,
+        SnippetLang::Curl,
+        SnippetLang::Http,
     ];
 
     /// The short name used on the command line and in JSON.
     pub const fn as_str(self) -> &'static str {
         match self {
-            Lang::Aliyun => "aliyun",
-            Lang::Python => "python",
-            Lang::Node => "node",
-            Lang::TypeScript => "typescript",
-            Lang::Java => "java",
-            Lang::Go => "go",
-            Lang::Php => "php",
-            Lang::CSharp => "csharp",
-            Lang::Curl => "curl",
-            Lang::Http => "http",
+            SnippetLang::Aliyun => "aliyun",
+            SnippetLang::Python => "python",
+            SnippetLang::Node => "node",
+            SnippetLang::TypeScript => "typescript",
+            SnippetLang::Java => "java",
+            SnippetLang::Go => "go",
+            SnippetLang::Php => "php",
+            SnippetLang::CSharp => "csharp",
+            SnippetLang::Curl => "curl",
+            SnippetLang::Http => "http",
         }
     }
 
     /// What a picker shows.
     pub const fn label(self) -> &'static str {
         match self {
-            Lang::Aliyun => "aliyun CLI",
-            Lang::Python => "Python",
-            Lang::Node => "Node.js",
-            Lang::TypeScript => "TypeScript",
-            Lang::Java => "Java",
-            Lang::Go => "Go",
-            Lang::Php => "PHP",
-            Lang::CSharp => "C#",
-            Lang::Curl => "curl (proxy)",
-            Lang::Http => "HTTP",
+            SnippetLang::Aliyun => "aliyun CLI",
+            SnippetLang::Python => "Python",
+            SnippetLang::Node => "Node.js",
+            SnippetLang::TypeScript => "TypeScript",
+            SnippetLang::Java => "Java",
+            SnippetLang::Go => "Go",
+            SnippetLang::Php => "PHP",
+            SnippetLang::CSharp => "C#",
+            SnippetLang::Curl => "curl (proxy)",
+            SnippetLang::Http => "HTTP",
         }
     }
 
     /// The usual file extension.
     pub const fn extension(self) -> &'static str {
         match self {
-            Lang::Aliyun | Lang::Curl => "sh",
-            Lang::Python => "py",
-            Lang::Node => "js",
-            Lang::TypeScript => "ts",
-            Lang::Java => "java",
-            Lang::Go => "go",
-            Lang::Php => "php",
-            Lang::CSharp => "cs",
-            Lang::Http => "http",
+            SnippetLang::Aliyun | SnippetLang::Curl => "sh",
+            SnippetLang::Python => "py",
+            SnippetLang::Node => "js",
+            SnippetLang::TypeScript => "ts",
+            SnippetLang::Java => "java",
+            SnippetLang::Go => "go",
+            SnippetLang::Php => "php",
+            SnippetLang::CSharp => "cs",
+            SnippetLang::Http => "http",
         }
     }
 
     /// Reads a short name (`python`, `ts`, `c#` ... are accepted).
-    pub fn parse(s: &str) -> Option<Lang> {
+    pub fn parse(s: &str) -> Option<SnippetLang> {
         let s = s.to_ascii_lowercase();
-        Lang::ALL
+        SnippetLang::ALL
             .into_iter()
             .find(|l| l.as_str() == s)
             .or(match s.as_str() {
-                "cli" => Some(Lang::Aliyun),
-                "py" => Some(Lang::Python),
-                "js" | "nodejs" | "javascript" => Some(Lang::Node),
-                "ts" => Some(Lang::TypeScript),
-                "golang" => Some(Lang::Go),
-                "c#" | "cs" | "dotnet" => Some(Lang::CSharp),
-                "raw" => Some(Lang::Http),
+                "cli" => Some(SnippetLang::Aliyun),
+                "py" => Some(SnippetLang::Python),
+                "js" | "nodejs" | "javascript" => Some(SnippetLang::Node),
+                "ts" => Some(SnippetLang::TypeScript),
+                "golang" => Some(SnippetLang::Go),
+                "c#" | "cs" | "dotnet" => Some(SnippetLang::CSharp),
+                "raw" => Some(SnippetLang::Http),
                 _ => None,
             })
     }
@@ -635,18 +635,18 @@ fn http(req: &CreateBackup, t: &Target) -> String {
 }
 
 /// The snippet for `req` in `lang`.
-pub fn snippet(req: &CreateBackup, target: &Target, lang: Lang) -> String {
+pub fn snippet(req: &CreateBackup, target: &Target, lang: SnippetLang) -> String {
     match lang {
-        Lang::Aliyun => aliyun(req, target),
-        Lang::Python => python(req, target),
-        Lang::Node => node(req, target),
-        Lang::TypeScript => typescript(req, target),
-        Lang::Java => java(req, target),
-        Lang::Go => go(req, target),
-        Lang::Php => php(req, target),
-        Lang::CSharp => csharp(req, target),
-        Lang::Curl => curl(req, target),
-        Lang::Http => format!("{}\n", http(req, target)),
+        SnippetLang::Aliyun => aliyun(req, target),
+        SnippetLang::Python => python(req, target),
+        SnippetLang::Node => node(req, target),
+        SnippetLang::TypeScript => typescript(req, target),
+        SnippetLang::Java => java(req, target),
+        SnippetLang::Go => go(req, target),
+        SnippetLang::Php => php(req, target),
+        SnippetLang::CSharp => csharp(req, target),
+        SnippetLang::Curl => curl(req, target),
+        SnippetLang::Http => format!("{}\n", http(req, target)),
     }
 }
 
@@ -669,11 +669,11 @@ mod tests {
 
     #[test]
     fn languages_parse_from_their_names_and_aliases() {
-        for l in Lang::ALL {
-            assert_eq!(Lang::parse(l.as_str()), Some(l));
+        for l in SnippetLang::ALL {
+            assert_eq!(SnippetLang::parse(l.as_str()), Some(l));
         }
-        assert_eq!(Lang::parse("TS"), Some(Lang::TypeScript));
-        assert_eq!(Lang::parse("c#"), Some(Lang::CSharp));
-        assert_eq!(Lang::parse("cobol"), None);
+        assert_eq!(SnippetLang::parse("TS"), Some(SnippetLang::TypeScript));
+        assert_eq!(SnippetLang::parse("c#"), Some(SnippetLang::CSharp));
+        assert_eq!(SnippetLang::parse("cobol"), None);
     }
 }

@@ -3,7 +3,7 @@
 //! --test snippets` rewrites `golden/snippets/`; review the diff before committing.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use rds_backup_core::snippet::{Lang, Target, snippet};
+use rds_backup_core::snippet::{SnippetLang, Target, snippet};
 use rds_backup_core::{Input, Region, validate};
 use serde_json::Value;
 use std::path::PathBuf;
@@ -22,7 +22,7 @@ fn build(case: &Value) -> (rds_backup_core::CreateBackup, Target) {
     (req, target)
 }
 
-fn golden_path(case: &str, lang: Lang) -> PathBuf {
+fn golden_path(case: &str, lang: SnippetLang) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("tests/golden/snippets")
         .join(format!("{case}.{}.{}", lang.as_str(), lang.extension()))
@@ -36,7 +36,7 @@ fn snippets_match_their_golden_files() {
     for case in cases() {
         let name = case["name"].as_str().unwrap();
         let (req, target) = build(&case);
-        for lang in Lang::ALL {
+        for lang in SnippetLang::ALL {
             let text = snippet(&req, &target, lang);
             let path = golden_path(name, lang);
             count += 1;
@@ -63,18 +63,18 @@ fn snippets_match_their_golden_files() {
 fn every_snippet_names_its_rule_region_and_parameters_and_no_credential() {
     for case in cases() {
         let (req, target) = build(&case);
-        for lang in Lang::ALL {
+        for lang in SnippetLang::ALL {
             let text = snippet(&req, &target, lang);
             let label = format!("{} {lang:?}", case["name"]);
             assert!(
                 text.contains(&format!("Rule {}:", req.rule().id)),
                 "{label}: rule comment"
             );
-            if lang != Lang::Http {
+            if lang != SnippetLang::Http {
                 assert!(text.contains(target.region.as_str()), "{label}: region");
             }
             for (_, value) in req.params().pairs() {
-                let shown = if lang == Lang::Http {
+                let shown = if lang == SnippetLang::Http {
                     rds_backup_core::encode::percent_encode(value)
                 } else {
                     value.to_owned()

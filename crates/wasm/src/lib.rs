@@ -174,7 +174,7 @@ pub fn validate(
 mod full {
     use super::*;
     use rds_backup_core::sign::{Call, Method, RDS_VERSION, SignatureVersion};
-    use rds_backup_core::snippet::{Lang, Target};
+    use rds_backup_core::snippet::{SnippetLang, Target};
     use rds_backup_core::{CreateBackup, Endpoint, Region, UtcTime, validate as check};
 
     /// The checked request and its region, or the refusal as an error.
@@ -317,7 +317,7 @@ mod full {
         #[wasm_bindgen(unchecked_optional_param_type = "SnippetOptions")] options: JsValue,
     ) -> Result<String, JsValue> {
         let options = object(&options, "options")?;
-        let lang = Lang::parse(lang).ok_or_else(|| {
+        let lang = SnippetLang::parse(lang).ok_or_else(|| {
             error(
                 "InvalidInput.UnknownValue",
                 "lang",

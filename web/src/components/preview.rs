@@ -1,0 +1,102 @@
+//! The preview: the parameters and the HTTP request that will be sent, or what is wrong
+//! (for fields the user touched) and what is still to choose.
+
+use crate::browser;
+use crate::components::copy_button::CopyButton;
+use crate::i18n::{Lang, Text, t};
+use crate::reasons::say;
+use rds_backup_core::sign::{Call, Method, RDS_VERSION, SignatureVersion, preview};
+use rds_backup_core::{CreateBackup, Endpoint, Field, Problem, Region, UtcTime};
+use std::collections::BTreeSet;
+use yew::prelude::*;
+
+/// Props of [`PreviewPanel`].
+#[derive(Properties, PartialEq)]
+pub struct PreviewProps {
+    /// The console's language.
+    pub lang: Lang,
+    /// The region (it picks the endpoint).
+    pub region: AttrValue,
+    /// The valid request, if the form holds one.
+    pub request: Option<CreateBackup>,
+    /// Its problems otherwise (`None`: engine or storage not chosen).
+    pub problems: Option<Vec<Problem>>,
+    /// The fields the user changed.
+    pub touched: BTreeSet<Field>,
+}
+
+/// The preview of the HTTP request: V3, placeholders for key id and signature.
+pub fn http_preview(req: &CreateBackup, region: &str) -> String {
+    let endpoint = Region::new(region)
+        .map(|r| Endpoint::for_region(&r))
+        .unwrap_or_else(|_| Endpoint {
+            scheme: rds_backup_core::endpoint::Scheme::Https,
+            host: rds_backup_core::endpoint::CENTRAL_HOST.into(),
+        });
+    let call = Call {
+        action: "CreateBackup".into(),
+        version: RDS_VERSION.into(),
+        params: req
+            .params()
+            .pairs()
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect(),
+        method: Method::Post,
+        endpoint,
+        time: UtcTime::from_unix(browser::now_secs()),
+        nonce: "YourSignatureNonce".into(),
+    };
+    preview(&call, SignatureVersion::V3)
+        .request
+        .to_http()
+        .replace("\r\n", "\n")
+}
+
+/// The preview panel.
+#[function_component(PreviewPanel)]
+pub fn preview_panel(p: &PreviewProps) -> Html {
+    let l = p.lang;
+    let body = match (&p.request, &p.problems) {
+        (Some(req), _) => {
+            let http = http_preview(req, &p.region);
+            html! {
+                <>
+                    <h3>{ t(l, Text::ParamsSent) }</h3>
+                    <dl class="params">
+                        { for req.params().pairs().map(|(k, v)| html! { <><dt>{ k }</dt><dd data-param={k}>{ v.to_owned() }</dd></> }) }
+                    </dl>
+                    <h3>{ t(l, Text::HttpRequest) }</h3>
+                    <CopyButton lang={l} name="copy-http" what={t(l, Text::HttpRequest)} text={http.clone()} />
+                    <pre class="http" tabindex="0" aria-label={t(l, Text::HttpRequest)}>{ http }</pre>
+                </>
+            }
+        }
+        (None, Some(problems)) => {
+            let (done, todo): (Vec<&Problem>, Vec<&Problem>) =
+                problems.iter().partition(|x| p.touched.contains(&x.field));
+            html! {
+                <>
+                    <p>{ t(l, Text::NotValidYet) }</p>
+                    if !done.is_empty() {
+                        <ul class="problems">
+                            { for done.iter().map(|x| html! { <li><code>{ x.code.as_str() }</code>{ format!(" {}: {}", x.field, say(l, &x.reason)) }</li> }) }
+                        </ul>
+                    }
+                    if !todo.is_empty() {
+                        <p class="todo-title">{ t(l, Text::Missing) }</p>
+                        <ul class="todo">
+                            { for todo.iter().map(|x| html! { <li><code>{ x.field.as_str() }</code>{ format!(" {}", say(l, &x.reason)) }</li> }) }
+                        </ul>
+                    }
+                </>
+            }
+        }
+        _ => html! { <p>{ t(l, Text::ChooseEngine) }{ " · " }{ t(l, Text::ChooseStorage) }</p> },
+    };
+    html! {
+        <section class="preview" aria-labelledby="h-preview">
+            <h2 id="h-preview">{ t(l, Text::Preview) }</h2>
+            { body }
+        </section>
+    }
+}
