@@ -310,17 +310,16 @@ pub fn app(props: &AppProps) -> Html {
     let request = verdict.as_ref().and_then(|v| v.as_ref().ok()).cloned();
     let region_ok = Region::new(&form.region).is_ok();
 
-    let on = |field: Field, choose: bool| {
+    // A choice (a select, a checkbox: a history entry) and typing (the entry replaced).
+    let choose = |field: Field| {
         let state = state.clone();
-        Callback::from(move |v: String| {
-            state.dispatch(if choose {
-                Action::Choose(field, v)
-            } else {
-                Action::Type(field, v)
-            })
-        })
+        Callback::from(move |v: String| state.dispatch(Action::Choose(field, v)))
     };
-    let on_instance = on(Field::DBInstanceId, false);
+    let type_into = |field: Field| {
+        let state = state.clone();
+        Callback::from(move |v: String| state.dispatch(Action::Type(field, v)))
+    };
+    let on_instance = type_into(Field::DBInstanceId);
     let on_pick = {
         let (state, picked_state) = (state.clone(), picked_state.clone());
         Callback::from(move |i: Instance| {
@@ -449,7 +448,7 @@ pub fn app(props: &AppProps) -> Html {
                 <form class="compose" onsubmit={Callback::from(|e: SubmitEvent| e.prevent_default())} novalidate=true>
                     <div class="field">
                         <label for="f-RegionId">{ t(l, Text::Region) }</label>
-                        <select ref={region_ref} id="f-RegionId" name="RegionId" onchange={on(Field::RegionId, true).reform(|e: Event| e.target_unchecked_into::<HtmlSelectElement>().value())}>
+                        <select ref={region_ref} id="f-RegionId" name="RegionId" onchange={choose(Field::RegionId).reform(|e: Event| e.target_unchecked_into::<HtmlSelectElement>().value())}>
                             { for regions.iter().map(|r| html! { <option value={r.clone()} selected={*r == form.region}>{ r.clone() }</option> }) }
                             if !form.region.is_empty() && !regions.contains(&form.region) {
                                 <option value={form.region.clone()} selected=true>{ form.region.clone() }</option>
@@ -487,17 +486,17 @@ pub fn app(props: &AppProps) -> Html {
                         </div>
                     </div>
                     if let Some(c) = field_of(Field::BackupMethod) {
-                        <ChoiceSelect field={Field::BackupMethod} label={t(l, Text::Method)} choices={c} value={form.method.clone()} marks={mark(Field::BackupMethod)} lang={l} auto={auto(Field::BackupMethod)} onchange={on(Field::BackupMethod, true)} />
+                        <ChoiceSelect field={Field::BackupMethod} label={t(l, Text::Method)} choices={c} value={form.method.clone()} marks={mark(Field::BackupMethod)} lang={l} auto={auto(Field::BackupMethod)} onchange={choose(Field::BackupMethod)} />
                     }
                     if let Some(c) = field_of(Field::BackupType).filter(|_| shows(Field::BackupType, form.backup_type.is_some())) {
-                        <ChoiceSelect field={Field::BackupType} label={t(l, Text::Type)} choices={c} value={form.backup_type.clone()} marks={mark(Field::BackupType)} lang={l} auto={auto(Field::BackupType)} onchange={on(Field::BackupType, true)} />
+                        <ChoiceSelect field={Field::BackupType} label={t(l, Text::Type)} choices={c} value={form.backup_type.clone()} marks={mark(Field::BackupType)} lang={l} auto={auto(Field::BackupType)} onchange={choose(Field::BackupType)} />
                     }
                     if let Some(c) = field_of(Field::BackupStrategy).filter(|_| shows(Field::BackupStrategy, form.strategy.is_some())) {
-                        <ChoiceSelect field={Field::BackupStrategy} label={t(l, Text::Strategy)} choices={c} value={form.strategy.clone()} marks={mark(Field::BackupStrategy)} lang={l} auto={auto(Field::BackupStrategy)} onchange={on(Field::BackupStrategy, true)} />
+                        <ChoiceSelect field={Field::BackupStrategy} label={t(l, Text::Strategy)} choices={c} value={form.strategy.clone()} marks={mark(Field::BackupStrategy)} lang={l} auto={auto(Field::BackupStrategy)} onchange={choose(Field::BackupStrategy)} />
                     }
                     if shows(Field::DBName, !form.db_name.is_empty()) {
                         <TextField field={Field::DBName} label={t(l, Text::Databases)} value={form.db_name.clone()}
-                            hint={Some(AttrValue::from(t(l, Text::DatabasesHint)))} marks={mark(Field::DBName)} oninput={on(Field::DBName, false)} />
+                            hint={Some(AttrValue::from(t(l, Text::DatabasesHint)))} marks={mark(Field::DBName)} oninput={type_into(Field::DBName)} />
                         if !databases.is_empty() {
                             <fieldset class="dbs">
                                 <legend>{ t(l, Text::PickDatabases) }</legend>
@@ -521,10 +520,10 @@ pub fn app(props: &AppProps) -> Html {
                                     value={if form.retention == "-1" { String::new() } else { form.retention.clone() }}
                                     disabled={form.retention == "-1"}
                                     aria-invalid={(!mark(Field::BackupRetentionPeriod).is_empty()).to_string()} aria-describedby="p-BackupRetentionPeriod"
-                                    oninput={on(Field::BackupRetentionPeriod, false).reform(|e: InputEvent| e.target_unchecked_into::<web_sys::HtmlInputElement>().value())} />
+                                    oninput={type_into(Field::BackupRetentionPeriod).reform(|e: InputEvent| e.target_unchecked_into::<web_sys::HtmlInputElement>().value())} />
                                 <span>{ t(l, Text::RetentionDays) }</span>
                                 <label class="check"><input type="checkbox" name="LongTerm" checked={form.retention == "-1"}
-                                    onchange={on(Field::BackupRetentionPeriod, true).reform(|e: Event| if e.target_unchecked_into::<web_sys::HtmlInputElement>().checked() { "-1".to_owned() } else { String::new() })} />
+                                    onchange={choose(Field::BackupRetentionPeriod).reform(|e: Event| if e.target_unchecked_into::<web_sys::HtmlInputElement>().checked() { "-1".to_owned() } else { String::new() })} />
                                     { t(l, Text::LongTerm) }</label>
                             </div>
                             if form.retention.trim().parse::<i64>().is_err() && !form.retention.is_empty() {
