@@ -108,6 +108,34 @@ fn detail_of(item: &Value) -> String {
     parts.join(" ")
 }
 
+/// What the table shows beside an item: as [`detail_of`], a refusal's meaning in the
+/// user's language where the console knows the code (the service's words otherwise).
+fn detail_shown(l: Lang, item: &Value) -> Html {
+    let refusals: Vec<(String, String)> = match (item["Code"].as_str(), item["errors"].as_array()) {
+        (Some(code), _) => vec![(code.to_owned(), item["Message"].as_str().unwrap_or_default().to_owned())],
+        (None, Some(errors)) => errors
+            .iter()
+            .map(|e| {
+                (
+                    e["code"].as_str().unwrap_or_default().to_owned(),
+                    e["message"].as_str().unwrap_or_default().to_owned(),
+                )
+            })
+            .collect(),
+        _ => return html! { { detail_of(item) } },
+    };
+    html! {
+        { for refusals.into_iter().map(|(code, message)| html! {
+            <span class="refusal"><code>{ code.clone() }</code>{ " " }{
+                match crate::i18n::advice(l, &code) {
+                    Some((meaning, _)) if l != Lang::En => html! { { meaning } },
+                    _ => html! { <samp lang="en">{ message }</samp> },
+                }
+            }{ " " }</span>
+        }) }
+    }
+}
+
 fn csv_field(s: &str) -> String {
     if s.contains([',', '"', '\n']) {
         format!("\"{}\"", s.replace('"', "\"\""))
@@ -317,7 +345,7 @@ pub fn fleet(p: &FleetProps) -> Html {
                                                 <td>{ item["Engine"].as_str().unwrap_or_default().to_owned() }</td>
                                                 <td>{ item["StorageType"].as_str().unwrap_or_default().to_owned() }</td>
                                                 <td class="item-state">{ item_label(l, &state) }</td>
-                                                <td class="item-detail">{ detail_of(item) }</td>
+                                                <td class="item-detail">{ detail_shown(l, item) }</td>
                                             </tr>
                                         }
                                     }) }
