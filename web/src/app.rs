@@ -1,7 +1,7 @@
 //! The console: one reducer holds the form; everything else is derived from it or
 //! fetched from the proxy.
 
-use crate::api::{self, ApiError, Client, Config, Instance, Sent, Submission};
+use crate::api::{self, ApiError, Client, Config, Instance, Submission};
 use crate::browser;
 use crate::components::header::Header;
 use crate::components::instance_picker::InstancePicker;
@@ -9,13 +9,14 @@ use crate::components::job::{Job, JobPanel};
 use crate::components::policy::PolicyPanel;
 use crate::components::preview::PreviewPanel;
 use crate::components::snippets::SnippetsPanel;
+use crate::console::{Console, ConsoleAction, Proxy};
 use crate::embed::Options;
 use crate::fields::{ChoiceSelect, Marks, TextField};
 use crate::i18n::{Lang, Text, advice, t};
 use crate::reasons::say;
 use crate::state::{Action, Form, History, State};
 use rds_backup_core::endpoint::KNOWN_REGIONS;
-use rds_backup_core::snippet::{self, SnippetLang};
+use rds_backup_core::snippet;
 use rds_backup_core::{
     Engine, Field, FieldChoices, Problem, Region, StorageType, choices, validate,
 };
@@ -24,18 +25,8 @@ use std::rc::Rc;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
-/// Whether the proxy answered.
-#[derive(Clone, Debug, PartialEq)]
-enum Proxy {
-    Loading,
-    Ready(Config),
-    Unavailable,
-}
-
-const LANG_KEY: &str = "rds-backup-console.lang";
-
 fn initial_lang() -> Lang {
-    let tag = browser::stored(LANG_KEY).unwrap_or_else(browser::browser_language);
+    let tag = browser::stored(crate::hooks::LANG_KEY).unwrap_or_else(browser::browser_language);
     Lang::from_tag(&tag)
 }
 
@@ -84,29 +75,23 @@ pub fn app(props: &AppProps) -> Html {
         }))
         .clone()
     };
-    // Bumped when the user gives a token: the configuration (who am I) is asked again.
-    let sign_ins = use_state(|| 0u32);
-    // The last 401 of a read, to explain it.
-    let auth_problem = use_state(|| None::<ApiError>);
-    let lang = {
-        let locale = options.locale;
-        use_state(move || locale.unwrap_or_else(initial_lang))
-    };
-    let state = {
+    let console = {
         let options = options.clone();
-        use_reducer(move || State::new(initial_form(&options), History::Keep))
+        use_reducer(move || {
+            Console::new(
+                State::new(initial_form(&options), History::Keep),
+                options.locale.unwrap_or_else(initial_lang),
+            )
+        })
     };
-    let proxy = use_state(|| Proxy::Loading);
-    // The instance the picker gave (its engine, storage, state and lock).
-    let picked_state = use_state(|| None::<Instance>);
-    let databases = use_state(Vec::<String>::new);
-    let job = use_state(|| Job::Idle);
-    // Bumped at each send: the recent backups and the pending jobs are looked at again.
-    let sent_count = use_state(|| 0u32);
-    let snippet_lang = use_state(|| SnippetLang::Aliyun);
-    let import_error = use_state(|| None::<String>);
+    // Form changes, as one callback (each control's events dispatch through it).
+    let dispatch = {
+        let d = console.dispatcher();
+        Callback::from(move |a: Action| d.dispatch(ConsoleAction::Form(a)))
+    };
+    let state = &console.form;
     let form = state.form.clone();
-    let l = *lang;
+    let l = console.lang;
     let region_ref = crate::fields::use_select_value(form.region.clone());
     let engine_ref = crate::fields::use_select_value(
         form.engine
@@ -119,167 +104,13 @@ pub fn app(props: &AppProps) -> Html {
             .unwrap_or_default(),
     );
 
-    // The proxy's configuration, once and after each sign-in.
-    {
-        let proxy = proxy.clone();
-        let state = state.clone();
-        let client = client.clone();
-        let auth_problem = auth_problem.clone();
-        use_effect_with(*sign_ins, move |_| {
-            wasm_bindgen_futures::spawn_local(async move {
-                match client.config().await {
-                    Ok(c) => {
-                        auth_problem.set(None);
-                        if let Some(r) = c.regions.first().filter(|_| state.form.region.is_empty())
-                        {
-                            state.dispatch(Action::Type(Field::RegionId, r.clone()));
-                        }
-                        proxy.set(Proxy::Ready(c));
-                    }
-                    Err(_) => {
-                        if state.form.region.is_empty() {
-                            state.dispatch(Action::Type(Field::RegionId, "cn-hangzhou".into()));
-                        }
-                        proxy.set(Proxy::Unavailable);
-                    }
-                }
-            });
-        });
-    }
-    // Only while the form holds it: its id, engine and storage.
-    let picked: Option<Instance> = (*picked_state).clone().filter(|i| {
-        i.id == form.instance
-            && form.engine == Engine::parse(&i.engine)
-            && form.storage == StorageType::parse(&i.storage)
-    });
-    // A picked instance's databases.
-    {
-        let databases = databases.clone();
-        let client = client.clone();
-        let key = (form.region.clone(), picked.as_ref().map(|i| i.id.clone()));
-        use_effect_with(key, move |(region, id)| {
-            databases.set(Vec::new());
-            if let Some(id) = id.clone() {
-                let region = region.clone();
-                wasm_bindgen_futures::spawn_local(async move {
-                    if let Ok(dbs) = client.databases(&region, &id).await {
-                        databases.set(dbs);
-                    }
-                });
-            }
-        });
-    }
-    // Standalone, the URL follows the form and back/forward bring it back; embedded, the
-    // host page's URL is its own, and the host hears of every change instead.
-    {
-        let st = (*state).clone();
-        let options = options.clone();
-        use_effect_with(st, move |st| {
-            if options.embedded() {
-                let request: serde_json::Value =
-                    serde_json::from_str(&st.form.to_json()).unwrap_or_default();
-                let valid = st
-                    .form
-                    .context()
-                    .is_some_and(|c| validate(&c, &st.form.draft()).is_ok());
-                options.emit(
-                    "request-changed",
-                    &serde_json::json!({ "request": request, "valid": valid }),
-                );
-            } else {
-                browser::write_location(&st.form, st.history);
-            }
-        });
-    }
-    {
-        let state = state.clone();
-        let embedded = options.embedded();
-        use_effect_with((), move |_| {
-            let listener = web_sys::window().filter(|_| !embedded).map(|w| {
-                gloo::events::EventListener::new(&w, "popstate", move |_| {
-                    state.dispatch(Action::Load(browser::form_from_location(), History::Keep));
-                })
-            });
-            move || drop(listener)
-        });
-    }
-    // The language is remembered and set on the page (or on the host element).
-    {
-        let host = options.host.clone();
-        use_effect_with(l, move |l| {
-            browser::store(LANG_KEY, l.tag());
-            match host {
-                Some(h) => {
-                    let _ = h.set_attribute("lang", l.tag());
-                }
-                None => browser::set_document_lang(l.tag()),
-            }
-        });
-    }
-    // A sent job is followed, as the proxy records it, until it ends; an unknown outcome
-    // until the proxy knows.
-    {
-        let job = job.clone();
-        let client = client.clone();
-        use_effect_with(job.pending(), move |pending| {
-            let interval = pending.clone().map(|submission| {
-                gloo::timers::callback::Interval::new(1000, move || {
-                    let (job, client, submission) =
-                        (job.clone(), client.clone(), submission.clone());
-                    wasm_bindgen_futures::spawn_local(async move {
-                        let Ok(row) = client.submission(&submission).await else {
-                            return;
-                        };
-                        match (row.state.as_str(), row.backup_job_id.clone()) {
-                            ("sent", id) => job.set(Job::Started {
-                                submission,
-                                id: id.unwrap_or_default(),
-                                row: Some(Box::new(row)),
-                            }),
-                            ("not-started", _) => job.set(Job::NotStarted {
-                                message: row.message.unwrap_or_default(),
-                            }),
-                            _ => {}
-                        }
-                    });
-                })
-            });
-            move || drop(interval)
-        });
-    }
-    // Embedded, the host hears `backup-finished` for every job this page started, also
-    // after a reload (the ids wait in sessionStorage until their jobs end).
-    {
-        let client = client.clone();
-        let options = options.clone();
-        let sent = sent_count.clone();
-        use_effect_with(*sent, move |_| {
-            let interval = options.embedded().then(|| {
-                gloo::timers::callback::Interval::new(1000, move || {
-                    let (client, options) = (client.clone(), options.clone());
-                    wasm_bindgen_futures::spawn_local(async move {
-                        for id in browser::pending_submissions() {
-                            let Ok(row) = client.submission(&id).await else { continue };
-                            if row.r#final {
-                                browser::forget_submission(&id);
-                                if row.state == "sent" {
-                                    options.emit(
-                                        "backup-finished",
-                                        &serde_json::json!({
-                                            "BackupJobId": row.backup_job_id, "BackupStatus": row.backup_status,
-                                            "BackupId": row.backup_id, "Reason": row.reason, "SubmissionId": row.submission_id,
-                                            "DBInstanceId": row.instance, "RegionId": row.region,
-                                        }),
-                                    );
-                                }
-                            }
-                        }
-                    });
-                })
-            });
-            move || drop(interval)
-        });
-    }
+    crate::hooks::use_config(console.clone(), client.clone());
+    crate::hooks::use_databases(console.clone(), client.clone());
+    crate::hooks::use_form_sync(console.clone(), options.clone());
+    crate::hooks::use_lang_sync(console.clone(), options.clone());
+    crate::hooks::use_job_follow(console.clone(), client.clone());
+    crate::hooks::use_backup_finished(console.clone(), client.clone(), options.clone());
+    let picked: Option<Instance> = console.picked_in_form().cloned();
 
     let draft = form.draft();
     let ctx = form.context();
@@ -311,29 +142,23 @@ pub fn app(props: &AppProps) -> Html {
     let region_ok = Region::new(&form.region).is_ok();
 
     // A choice (a select, a checkbox: a history entry) and typing (the entry replaced).
-    let choose = |field: Field| {
-        let state = state.clone();
-        Callback::from(move |v: String| state.dispatch(Action::Choose(field, v)))
-    };
-    let type_into = |field: Field| {
-        let state = state.clone();
-        Callback::from(move |v: String| state.dispatch(Action::Type(field, v)))
-    };
+    let choose = |field: Field| dispatch.reform(move |v: String| Action::Choose(field, v));
+    let type_into = |field: Field| dispatch.reform(move |v: String| Action::Type(field, v));
     let on_instance = type_into(Field::DBInstanceId);
     let on_pick = {
-        let (state, picked_state) = (state.clone(), picked_state.clone());
+        let (console, dispatch) = (console.clone(), dispatch.clone());
         Callback::from(move |i: Instance| {
             let (Some(engine), Some(storage)) =
                 (Engine::parse(&i.engine), StorageType::parse(&i.storage))
             else {
                 return;
             };
-            let f = &state.form;
+            let f = &console.form.form;
             let same = f.instance == i.id && f.engine == Some(engine) && f.storage == Some(storage);
             let id = i.id.clone();
-            picked_state.set(Some(i));
+            console.dispatch(ConsoleAction::Picked(i));
             if !same {
-                state.dispatch(Action::Pick {
+                dispatch.emit(Action::Pick {
                     id,
                     engine,
                     storage,
@@ -342,78 +167,41 @@ pub fn app(props: &AppProps) -> Html {
         })
     };
     let select_cb = |f: fn(&str) -> Action| {
-        let state = state.clone();
-        Callback::from(move |e: Event| {
-            state.dispatch(f(&e.target_unchecked_into::<HtmlSelectElement>().value()))
-        })
+        dispatch.reform(move |e: Event| f(&e.target_unchecked_into::<HtmlSelectElement>().value()))
     };
-    let regions: Vec<String> = match &*proxy {
+    let regions: Vec<String> = match &console.proxy {
         Proxy::Ready(c) if !c.regions.is_empty() => c.regions.clone(),
         _ => KNOWN_REGIONS.iter().map(|s| (*s).to_owned()).collect(),
     };
 
     let send = {
-        let job = job.clone();
-        let sent_count = sent_count.clone();
         // The proxy's body, as the curl snippet sends it: RegionId and the parameters.
         let body = request
             .as_ref()
             .zip(Region::new(&form.region).ok())
             .map(|(r, region)| snippet::proxy_body(r, &region));
-        let (client, options) = (client.clone(), options.clone());
+        let (console, client, options) = (console.clone(), client.clone(), options.clone());
         let (region, instance) = (form.region.clone(), form.instance.clone());
         Callback::from(move |_: MouseEvent| {
-            let Some(body) = body.clone() else { return };
-            let job = job.clone();
-            job.set(Job::Sending);
-            let (client, options, region, instance) = (
-                client.clone(),
-                options.clone(),
-                region.clone(),
-                instance.clone(),
-            );
-            let sent_count = sent_count.clone();
-            wasm_bindgen_futures::spawn_local(async move {
-                match client.create_backup(body).await {
-                    Ok(Sent::Started {
-                        submission,
-                        job: id,
-                    }) => {
-                        options.emit(
-                            "backup-submitted",
-                            &serde_json::json!({ "BackupJobId": id, "SubmissionId": submission, "DBInstanceId": instance, "RegionId": region }),
-                        );
-                        if options.embedded() {
-                            browser::remember_submission(&submission);
-                        }
-                        job.set(Job::Started {
-                            submission,
-                            id,
-                            row: None,
-                        });
-                    }
-                    Ok(Sent::Checking { submission }) => {
-                        if options.embedded() {
-                            browser::remember_submission(&submission);
-                        }
-                        job.set(Job::Checking { submission });
-                    }
-                    Err(e) => job.set(Job::Refused(e)),
-                }
-                sent_count.set(*sent_count + 1);
-            });
+            if let Some(body) = body.clone() {
+                crate::hooks::send(
+                    &console,
+                    client.clone(),
+                    options.clone(),
+                    body,
+                    region.clone(),
+                    instance.clone(),
+                );
+            }
         })
     };
-    let signed_out = match &*proxy {
-        Proxy::Ready(c) => c.needs_sign_in() || auth_problem.is_some(),
-        _ => false,
-    };
+    let signed_out = console.signed_out();
     // Never while an outcome is unknown: the backup may be running already.
     let can_send = request.is_some()
-        && matches!(*proxy, Proxy::Ready(_))
+        && matches!(console.proxy, Proxy::Ready(_))
         && !signed_out
         && region_ok
-        && !matches!(*job, Job::Sending | Job::Checking { .. });
+        && !matches!(console.job, Job::Sending | Job::Checking { .. });
 
     let field_of = |f: Field| field_choices.iter().find(|c| c.field == f).cloned();
     let shows = |f: Field, has_value: bool| {
@@ -432,13 +220,14 @@ pub fn app(props: &AppProps) -> Html {
 
     html! {
         <div class="console">
-            <Header lang={l} onlang={{ let lang = lang.clone(); Callback::from(move |x| lang.set(x)) }} />
-            if let Proxy::Ready(c) = &*proxy {
-                <CallerView lang={l} config={c.clone()} problem={(*auth_problem).clone()}
-                    host_token={client.host_provides_token()} sign_ins={sign_ins.clone()} />
+            <Header lang={l} onlang={{ let c = console.dispatcher(); Callback::from(move |x| c.dispatch(ConsoleAction::Lang(x))) }} />
+            if let Proxy::Ready(c) = &console.proxy {
+                <CallerView lang={l} config={c.clone()} problem={console.auth_problem.clone()}
+                    host_token={client.host_provides_token()}
+                    on_sign_in={{ let c = console.dispatcher(); Callback::from(move |()| c.dispatch(ConsoleAction::SignedIn)) }} />
             }
             {
-                match &*proxy {
+                match &console.proxy {
                     Proxy::Ready(c) => html! { <p class={classes!("banner", c.mode.clone())} role="status">{ t(l, if c.mode == "demo" { Text::ModeDemo } else { Text::ModeLive }) }</p> },
                     Proxy::Unavailable => html! { <p class="banner offline" role="status">{ t(l, Text::ComposeOnly) }</p> },
                     Proxy::Loading => html! { <p class="banner" role="status">{ t(l, Text::Loading) }</p> },
@@ -459,10 +248,10 @@ pub fn app(props: &AppProps) -> Html {
                         }
                     </div>
                     <InstancePicker lang={l} client={client.clone()} region={form.region.clone()}
-                        ready={matches!(*proxy, Proxy::Ready(_)) && !signed_out} value={form.instance.clone()}
+                        ready={matches!(console.proxy, Proxy::Ready(_)) && !signed_out} value={form.instance.clone()}
                         engines={options.engines.clone()} marks={mark(Field::DBInstanceId)}
                         oninput={on_instance} onpick={on_pick}
-                        onunauthorized={{ let a = auth_problem.clone(); Callback::from(move |e| a.set(Some(e))) }} />
+                        onunauthorized={{ let c = console.dispatcher(); Callback::from(move |e| c.dispatch(ConsoleAction::AuthProblem(Some(e)))) }} />
                     if let Some(i) = &picked {
                         <p class="instance-info" data-status={i.status.clone()}>{ format!("{} · {} · {} · {} · {}", i.engine, i.storage, i.status, i.lock_mode, i.kind) }</p>
                         { for instance_warnings(i).into_iter().map(|code| html! {
@@ -497,16 +286,16 @@ pub fn app(props: &AppProps) -> Html {
                     if shows(Field::DBName, !form.db_name.is_empty()) {
                         <TextField field={Field::DBName} label={t(l, Text::Databases)} value={form.db_name.clone()}
                             hint={Some(AttrValue::from(t(l, Text::DatabasesHint)))} marks={mark(Field::DBName)} oninput={type_into(Field::DBName)} />
-                        if !databases.is_empty() {
+                        if !console.databases.is_empty() {
                             <fieldset class="dbs">
                                 <legend>{ t(l, Text::PickDatabases) }</legend>
-                                { for databases.iter().map(|d| {
+                                { for console.databases.iter().map(|d| {
                                     let checked = form.db_names().contains(d);
-                                    let state = state.clone();
+                                    let dispatch = dispatch.clone();
                                     let name = d.clone();
                                     html! {
                                         <label class="check"><input type="checkbox" name="db" value={d.clone()} {checked}
-                                            onchange={Callback::from(move |_: Event| state.dispatch(Action::ToggleDb(name.clone())))} />{ d.clone() }</label>
+                                            onchange={Callback::from(move |_: Event| dispatch.emit(Action::ToggleDb(name.clone())))} />{ d.clone() }</label>
                                     }
                                 }) }
                             </fieldset>
@@ -535,9 +324,9 @@ pub fn app(props: &AppProps) -> Html {
                     }
                     <div class="actions">
                         <button type="button" class="primary" name="send" disabled={!can_send} onclick={send}>
-                            { if *job == Job::Sending { t(l, Text::Sending) } else { t(l, Text::Send) } }
+                            { if console.job == Job::Sending { t(l, Text::Sending) } else { t(l, Text::Send) } }
                         </button>
-                        if matches!(*proxy, Proxy::Unavailable) { <p class="hint">{ t(l, Text::SendNeedsProxy) }</p> }
+                        if matches!(console.proxy, Proxy::Unavailable) { <p class="hint">{ t(l, Text::SendNeedsProxy) }</p> }
                         <button type="button" name="export" onclick={{
                             let json = form.to_json();
                             Callback::from(move |_: MouseEvent| browser::download("rds-backup-request.json", &json))
@@ -545,42 +334,41 @@ pub fn app(props: &AppProps) -> Html {
                         <label class="button">
                             { t(l, Text::Import) }
                             <input type="file" name="import" accept="application/json,.json" class="visually-hidden" onchange={{
-                                let state = state.clone();
-                                let import_error = import_error.clone();
+                                let console = console.clone();
                                 Callback::from(move |e: Event| {
                                     let input = e.target_unchecked_into::<web_sys::HtmlInputElement>();
                                     let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
-                                    let (state, import_error) = (state.clone(), import_error.clone());
+                                    let console = console.clone();
                                     wasm_bindgen_futures::spawn_local(async move {
                                         let text = gloo::file::futures::read_as_text(&gloo::file::File::from(file)).await.unwrap_or_default();
                                         match Form::from_json(&text) {
-                                            Ok(f) => { import_error.set(None); state.dispatch(Action::Load(f, History::Push)); }
-                                            Err(e) => import_error.set(Some(e)),
+                                            Ok(f) => { console.dispatch(ConsoleAction::ImportError(None)); console.dispatch(ConsoleAction::Form(Action::Load(f, History::Push))); }
+                                            Err(e) => console.dispatch(ConsoleAction::ImportError(Some(e))),
                                         }
                                     });
                                 })
                             }} />
                         </label>
                         <button type="button" name="reset" onclick={{
-                            let state = state.clone();
+                            let dispatch = dispatch.clone();
                             let region = form.region.clone();
-                            Callback::from(move |_: MouseEvent| state.dispatch(Action::Load(Form { region: region.clone(), ..Form::default() }, History::Push)))
+                            Callback::from(move |_: MouseEvent| dispatch.emit(Action::Load(Form { region: region.clone(), ..Form::default() }, History::Push)))
                         }}>{ t(l, Text::Reset) }</button>
                     </div>
-                    if let Some(e) = &*import_error {
+                    if let Some(e) = &console.import_error {
                         <p class="problems" role="alert">{ format!("{} {e}", t(l, Text::ImportFailed)) }</p>
                     }
                 </form>
                 <section class="side">
-                    <JobPanel lang={l} job={(*job).clone()} />
-                    if matches!(*proxy, Proxy::Ready(_)) && !signed_out {
-                        <crate::recent::Recent lang={l} client={client.clone()} refresh={*sent_count}
+                    <JobPanel lang={l} job={console.job.clone()} />
+                    if matches!(console.proxy, Proxy::Ready(_)) && !signed_out {
+                        <crate::recent::Recent lang={l} client={client.clone()} refresh={console.sent}
                             on_open={{
-                                let state = state.clone();
-                                let known: Vec<Instance> = picked_state.iter().cloned().collect();
+                                let dispatch = dispatch.clone();
+                                let known: Vec<Instance> = console.picked.iter().cloned().collect();
                                 Callback::from(move |row: Submission| {
                                     if let Some(form) = crate::recent::form_of(&row, &known) {
-                                        state.dispatch(Action::Load(form, History::Push));
+                                        dispatch.emit(Action::Load(form, History::Push));
                                     }
                                 })
                             }} />
@@ -590,10 +378,10 @@ pub fn app(props: &AppProps) -> Html {
                     <PolicyPanel lang={l} region={form.region.clone()} request={request.clone()} />
                     <SnippetsPanel lang={l} region={form.region.clone()} request={request.clone()}
                         proxy_url={if base.is_empty() { browser::origin() } else { base.clone() }}
-                        selected={*snippet_lang} onselect={{ let s = snippet_lang.clone(); Callback::from(move |x| s.set(x)) }} />
+                        selected={console.snippet} onselect={{ let c = console.dispatcher(); Callback::from(move |x| c.dispatch(ConsoleAction::Snippet(x))) }} />
                 </section>
             </main>
-            if matches!(*proxy, Proxy::Ready(_)) && !signed_out {
+            if matches!(console.proxy, Proxy::Ready(_)) && !signed_out {
                 <crate::fleet::Fleet lang={l} client={client.clone()} />
             }
         </div>
@@ -607,7 +395,7 @@ struct CallerProps {
     config: Config,
     problem: Option<ApiError>,
     host_token: bool,
-    sign_ins: UseStateHandle<u32>,
+    on_sign_in: Callback<()>,
 }
 
 /// Who the proxy says the caller is, or how to sign in: a token to paste (`--auth
@@ -617,8 +405,8 @@ fn caller_view(p: &CallerProps) -> Html {
     let l = p.lang;
     let token_ref = use_node_ref();
     let bump = {
-        let sign_ins = p.sign_ins.clone();
-        move || sign_ins.set(*sign_ins + 1)
+        let cb = p.on_sign_in.clone();
+        move || cb.emit(())
     };
     if let (Some(user), None) = (&p.config.user, &p.problem) {
         let sign_out = (p.config.auth == "tokens" && !p.host_token).then(|| {

@@ -112,7 +112,10 @@ fn detail_of(item: &Value) -> String {
 /// user's language where the console knows the code (the service's words otherwise).
 fn detail_shown(l: Lang, item: &Value) -> Html {
     let refusals: Vec<(String, String)> = match (item["Code"].as_str(), item["errors"].as_array()) {
-        (Some(code), _) => vec![(code.to_owned(), item["Message"].as_str().unwrap_or_default().to_owned())],
+        (Some(code), _) => vec![(
+            code.to_owned(),
+            item["Message"].as_str().unwrap_or_default().to_owned(),
+        )],
         (None, Some(errors)) => errors
             .iter()
             .map(|e| {

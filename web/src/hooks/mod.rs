@@ -1,0 +1,231 @@
+//! The console's effects, each a hook over the one reducer: what the proxy says, the
+//! picked instance's databases, the URL (or the host page) following the form, the
+//! language on the page, the job followed to its end, the host told of finished jobs.
+
+use crate::api::{Client, Sent};
+use crate::browser;
+use crate::components::job::Job;
+use crate::console::{Console, ConsoleAction, Proxy};
+use crate::embed::Options;
+use crate::state::{Action, History};
+use rds_backup_core::{Field, validate};
+use std::rc::Rc;
+use yew::prelude::*;
+
+/// Where the chosen language is remembered.
+pub const LANG_KEY: &str = "rds-backup-console.lang";
+
+/// The proxy's configuration, once and after each sign-in; the region defaults to its
+/// first (or to cn-hangzhou without a proxy).
+#[hook]
+pub fn use_config(console: UseReducerHandle<Console>, client: Client) {
+    let sign_ins = console.sign_ins;
+    use_effect_with(sign_ins, move |_| {
+        wasm_bindgen_futures::spawn_local(async move {
+            let empty = console.form.form.region.is_empty();
+            let region = |r: String| ConsoleAction::Form(Action::Type(Field::RegionId, r));
+            match client.config().await {
+                Ok(c) => {
+                    console.dispatch(ConsoleAction::AuthProblem(None));
+                    if let Some(r) = c.regions.first().filter(|_| empty) {
+                        console.dispatch(region(r.clone()));
+                    }
+                    console.dispatch(ConsoleAction::Proxy(Proxy::Ready(c)));
+                }
+                Err(_) => {
+                    if empty {
+                        console.dispatch(region("cn-hangzhou".into()));
+                    }
+                    console.dispatch(ConsoleAction::Proxy(Proxy::Unavailable));
+                }
+            }
+        });
+    });
+}
+
+/// The picked instance's databases, asked again when the pick or the region changes.
+#[hook]
+pub fn use_databases(console: UseReducerHandle<Console>, client: Client) {
+    let key = (
+        console.form.form.region.clone(),
+        console.picked_in_form().map(|i| i.id.clone()),
+    );
+    use_effect_with(key, move |(region, id)| {
+        console.dispatch(ConsoleAction::Databases(Vec::new()));
+        if let Some(id) = id.clone() {
+            let region = region.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                if let Ok(dbs) = client.databases(&region, &id).await {
+                    console.dispatch(ConsoleAction::Databases(dbs));
+                }
+            });
+        }
+    });
+}
+
+/// Standalone, the URL follows the form and back/forward bring it back; embedded, the
+/// host page's URL is its own, and the host hears of every change instead.
+#[hook]
+pub fn use_form_sync(console: UseReducerHandle<Console>, options: Rc<Options>) {
+    {
+        let st = console.form.clone();
+        let options = options.clone();
+        use_effect_with(st, move |st| {
+            if options.embedded() {
+                let request: serde_json::Value =
+                    serde_json::from_str(&st.form.to_json()).unwrap_or_default();
+                let valid = st
+                    .form
+                    .context()
+                    .is_some_and(|c| validate(&c, &st.form.draft()).is_ok());
+                options.emit(
+                    "request-changed",
+                    &serde_json::json!({ "request": request, "valid": valid }),
+                );
+            } else {
+                browser::write_location(&st.form, st.history);
+            }
+        });
+    }
+    let embedded = options.embedded();
+    let dispatcher = console.dispatcher();
+    use_effect_with((), move |_| {
+        let listener = web_sys::window().filter(|_| !embedded).map(|w| {
+            gloo::events::EventListener::new(&w, "popstate", move |_| {
+                dispatcher.dispatch(ConsoleAction::Form(Action::Load(
+                    browser::form_from_location(),
+                    History::Keep,
+                )));
+            })
+        });
+        move || drop(listener)
+    });
+}
+
+/// The language is remembered and set on the page (or on the host element).
+#[hook]
+pub fn use_lang_sync(console: UseReducerHandle<Console>, options: Rc<Options>) {
+    let host = options.host.clone();
+    use_effect_with(console.lang, move |l| {
+        browser::store(LANG_KEY, l.tag());
+        match host {
+            Some(h) => {
+                let _ = h.set_attribute("lang", l.tag());
+            }
+            None => browser::set_document_lang(l.tag()),
+        }
+    });
+}
+
+/// A sent job is followed, as the proxy records it, until it ends; an unknown outcome
+/// until the proxy knows.
+#[hook]
+pub fn use_job_follow(console: UseReducerHandle<Console>, client: Client) {
+    let pending = console.job.pending();
+    let dispatcher = console.dispatcher();
+    use_effect_with(pending, move |pending| {
+        let interval = pending.clone().map(|submission| {
+            gloo::timers::callback::Interval::new(1000, move || {
+                let (dispatcher, client, submission) =
+                    (dispatcher.clone(), client.clone(), submission.clone());
+                wasm_bindgen_futures::spawn_local(async move {
+                    let Ok(row) = client.submission(&submission).await else {
+                        return;
+                    };
+                    let job = match (row.state.as_str(), row.backup_job_id.clone()) {
+                        ("sent", id) => Job::Started {
+                            submission,
+                            id: id.unwrap_or_default(),
+                            row: Some(Box::new(row)),
+                        },
+                        ("not-started", _) => Job::NotStarted {
+                            message: row.message.unwrap_or_default(),
+                        },
+                        _ => return,
+                    };
+                    dispatcher.dispatch(ConsoleAction::Job(job));
+                });
+            })
+        });
+        move || drop(interval)
+    });
+}
+
+/// Embedded, the host hears `backup-finished` for every job this page started, also
+/// after a reload (the ids wait in sessionStorage until their jobs end).
+#[hook]
+pub fn use_backup_finished(
+    console: UseReducerHandle<Console>,
+    client: Client,
+    options: Rc<Options>,
+) {
+    use_effect_with(console.sent, move |_| {
+        let interval = options.embedded().then(|| {
+            gloo::timers::callback::Interval::new(1000, move || {
+                let (client, options) = (client.clone(), options.clone());
+                wasm_bindgen_futures::spawn_local(async move {
+                    for id in browser::pending_submissions() {
+                        let Ok(row) = client.submission(&id).await else { continue };
+                        if row.r#final {
+                            browser::forget_submission(&id);
+                            if row.state == "sent" {
+                                options.emit(
+                                    "backup-finished",
+                                    &serde_json::json!({
+                                        "BackupJobId": row.backup_job_id, "BackupStatus": row.backup_status,
+                                        "BackupId": row.backup_id, "Reason": row.reason, "SubmissionId": row.submission_id,
+                                        "DBInstanceId": row.instance, "RegionId": row.region,
+                                    }),
+                                );
+                            }
+                        }
+                    }
+                });
+            })
+        });
+        move || drop(interval)
+    });
+}
+
+/// Sends the request (the proxy's body), and moves the job along with the answer.
+pub fn send(
+    console: &UseReducerHandle<Console>,
+    client: Client,
+    options: Rc<Options>,
+    body: String,
+    region: String,
+    instance: String,
+) {
+    let dispatcher = console.dispatcher();
+    dispatcher.dispatch(ConsoleAction::Job(Job::Sending));
+    wasm_bindgen_futures::spawn_local(async move {
+        let job = match client.create_backup(body).await {
+            Ok(Sent::Started {
+                submission,
+                job: id,
+            }) => {
+                options.emit(
+                    "backup-submitted",
+                    &serde_json::json!({ "BackupJobId": id, "SubmissionId": submission, "DBInstanceId": instance, "RegionId": region }),
+                );
+                if options.embedded() {
+                    browser::remember_submission(&submission);
+                }
+                Job::Started {
+                    submission,
+                    id,
+                    row: None,
+                }
+            }
+            Ok(Sent::Checking { submission }) => {
+                if options.embedded() {
+                    browser::remember_submission(&submission);
+                }
+                Job::Checking { submission }
+            }
+            Err(e) => Job::Refused(e),
+        };
+        dispatcher.dispatch(ConsoleAction::Job(job));
+        dispatcher.dispatch(ConsoleAction::Sent);
+    });
+}
