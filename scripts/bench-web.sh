@@ -15,6 +15,7 @@ echo "|---|---|---|"
 total=0; total_gz=0
 for f in dist/*; do
   [ -f "$f" ] || continue
+  case "$f" in *.gz | *.br) continue ;; esac # the precompressed copies the proxy serves
   raw=$(stat -c %s "$f"); gz=$(gzip -9 -c "$f" | wc -c)
   total=$((total + raw)); total_gz=$((total_gz + gz))
   echo "| $(basename "$f") | $raw | $gz |"

@@ -514,6 +514,16 @@ fn dist() -> std::path::PathBuf {
     )
     .unwrap();
     std::fs::write(dir.join("web-1.js"), "export default function init() {}").unwrap();
+    // A wasm with the gzip -9 copy Trunk's post_build hook writes (scripts/precompress.sh).
+    let wasm = dir.join("web-1_bg.wasm");
+    let body: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
+    std::fs::write(&wasm, body).unwrap();
+    let ok = std::process::Command::new("gzip")
+        .args(["-9", "-n", "-k", "-f"])
+        .arg(&wasm)
+        .status()
+        .unwrap();
+    assert!(ok.success());
     dir
 }
 
@@ -522,7 +532,8 @@ fn foreign_hosts_and_origins_are_refused_and_pages_carry_their_policy() {
     let emu = Emulator::start();
     let up = FakeUpstream::start(emu.addr);
     let mut setup = ProxySetup::new(up.endpoint());
-    setup.dist = Some(dist());
+    let setup_dist = dist();
+    setup.dist = Some(setup_dist.clone());
     let proxy = Proxy::start(setup);
     for target in ["/api/config", "/api/instances?RegionId=cn-hangzhou", "/"] {
         let r = proxy.request("GET", target, &[("host", "evil.example:8080")], "");
@@ -600,6 +611,27 @@ fn foreign_hosts_and_origins_are_refused_and_pages_carry_their_policy() {
     );
     assert_eq!(
         proxy.get("/web-1.js").header("cache-control"),
+        Some("public, max-age=31536000, immutable")
+    );
+    // The precompressed copy is served as it is, whatever else the browser accepts.
+    let gz_len = std::fs::metadata(setup_dist.join("web-1_bg.wasm.gz"))
+        .unwrap()
+        .len();
+    let wasm = proxy.request(
+        "GET",
+        "/web-1_bg.wasm",
+        &[("accept-encoding", "gzip, deflate, br, zstd")],
+        "",
+    );
+    assert_eq!(wasm.status, 200);
+    assert_eq!(wasm.header("content-encoding"), Some("gzip"));
+    assert_eq!(wasm.header("content-type"), Some("application/wasm"));
+    assert_eq!(
+        wasm.header("content-length"),
+        Some(gz_len.to_string().as_str())
+    );
+    assert_eq!(
+        wasm.header("cache-control"),
         Some("public, max-age=31536000, immutable")
     );
 }

@@ -1,4 +1,5 @@
-//! Serving the built console (Trunk's `dist/`): right content types, compression, cache
+//! Serving the built console (Trunk's `dist/`): right content types, compression (the
+//! `.gz` copies `scripts/precompress.sh` writes, served as they are), cache
 //! headers (hashed assets forever, pages never), a Content-Security-Policy on pages, and
 //! a 404 for a missing file (never the console's page in its place).
 
