@@ -106,3 +106,22 @@ test('a plan run by rds-backup run shows the same results in the console', async
   await page.locator('section.fleet').screenshot({ path: join(root, 'tests', 'artifacts', 'fleet.png') });
   await page.close();
 });
+
+test('in Chinese, an intent an instance cannot take is refused in Chinese, from core', async () => {
+  const page = await browser.newPage();
+  await page.goto(`${url}/`);
+  await page.waitForSelector('form.fleet-filter');
+  await page.selectOption('select[name=lang]', 'zh-CN');
+  await page.waitForSelector('html[lang=zh-CN]');
+  await page.fill('input[name=fleet-regions]', 'cn-hangzhou');
+  await page.selectOption('select[name=fleet-intent]', 'logical-all-databases');
+  await page.click('button[name=make-plan]');
+  await page.waitForSelector('.plan[data-state=planned] .plan-item');
+  const refused = await page.$$eval('.plan-item .item-detail', (cells) => cells.map((c) => c.textContent).filter((t) => t.includes('InvalidBackupMethod')));
+  assert.ok(refused.length > 0, 'some instance cannot take a logical backup');
+  for (const text of refused) {
+    assert.match(text, /logical-all-databases 不适用于/, text);
+    assert.doesNotMatch(text, /is not possible/, text);
+  }
+  await page.close();
+});

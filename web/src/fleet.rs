@@ -4,6 +4,9 @@
 
 use crate::api::Client;
 use crate::i18n::{Lang, Text, item_label, t};
+use rds_backup_core::intent::Intent;
+use rds_backup_core::reason::Reason;
+use rds_backup_core::{Context, Engine, StorageType};
 use serde_json::{Value, json};
 use yew::prelude::*;
 
@@ -108,9 +111,38 @@ fn detail_of(item: &Value) -> String {
     parts.join(" ")
 }
 
+/// Why core refuses the plan's intent on this item's engine and storage, when that is
+/// the item's one refusal (the same rule the proxy applied, said again here so that it
+/// can be said in the user's language).
+pub fn intent_refusal(intent: &str, item: &Value) -> Option<Reason> {
+    let (name, dbs) = match intent.split_once(' ') {
+        Some((name, dbs)) => (name, Some(dbs)),
+        None => (intent, None),
+    };
+    let intent = Intent::parse(name, dbs).ok()?;
+    let engine = Engine::parse(item["Engine"].as_str()?)?;
+    let storage = StorageType::parse(item["StorageType"].as_str()?)?;
+    let problem = intent.rule(&Context::new(engine, storage)).err()?;
+    let errors = item["errors"].as_array()?;
+    let same = errors.len() == 1 && errors[0]["code"].as_str() == Some(problem.code.as_str());
+    same.then_some(problem.reason)
+}
+
 /// What the table shows beside an item: as [`detail_of`], a refusal's meaning in the
-/// user's language where the console knows the code (the service's words otherwise).
-fn detail_shown(l: Lang, item: &Value) -> Html {
+/// user's language where the console knows it (core's reason for an intent the instance
+/// cannot take, else the meaning of the code), the service's words otherwise.
+fn detail_shown(l: Lang, intent: &str, item: &Value) -> Html {
+    if l != Lang::En
+        && let Some(reason) = intent_refusal(intent, item)
+    {
+        let code = item["errors"][0]["code"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        return html! {
+            <span class="refusal"><code>{ code }</code>{ " " }{ crate::reasons::say(l, &reason) }</span>
+        };
+    }
     let refusals: Vec<(String, String)> = match (item["Code"].as_str(), item["errors"].as_array()) {
         (Some(code), _) => vec![(
             code.to_owned(),
@@ -348,7 +380,7 @@ pub fn fleet(p: &FleetProps) -> Html {
                                                 <td>{ item["Engine"].as_str().unwrap_or_default().to_owned() }</td>
                                                 <td>{ item["StorageType"].as_str().unwrap_or_default().to_owned() }</td>
                                                 <td class="item-state">{ item_label(l, &state) }</td>
-                                                <td class="item-detail">{ detail_shown(l, item) }</td>
+                                                <td class="item-detail">{ detail_shown(l, v["Intent"].as_str().unwrap_or_default(), item) }</td>
                                             </tr>
                                         }
                                     }) }
@@ -359,5 +391,37 @@ pub fn fleet(p: &FleetProps) -> Html {
                 </div>
             }
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::reasons::say;
+
+    /// A plan item refused because the intent has no rule on its engine and storage is said
+    /// in the user's language from core's reason; any other refusal keeps the proxy's words.
+    #[test]
+    fn an_impossible_intent_is_said_from_cores_reason() {
+        let item = json!({
+            "DBInstanceId": "rm-1", "Engine": "MySQL", "StorageType": "cloud_essd", "ok": false,
+            "errors": [{"code": "InvalidBackupMethod.ValueNotSupport", "message": "BackupMethod: ..."}],
+        });
+        let reason = intent_refusal("logical-all-databases", &item).unwrap_or_default();
+        assert!(
+            matches!(reason, Reason::IntentUnsupported { .. }),
+            "{reason:?}"
+        );
+        let zh = say(Lang::ZhCn, &reason);
+        assert!(
+            zh.contains("logical-all-databases") && zh.contains("云盘"),
+            "{zh}"
+        );
+        // Another code (a precondition), or an intent the instance can take: nothing.
+        let mut other = item.clone();
+        other["errors"][0]["code"] = "IncorrectDBInstanceState".into();
+        assert_eq!(intent_refusal("logical-all-databases", &other), None);
+        assert_eq!(intent_refusal("whole-instance", &item), None);
+        assert_eq!(intent_refusal("not-an-intent", &item), None);
     }
 }

@@ -320,6 +320,20 @@ fn other(l: Lang, r: &Reason) -> String {
                 )
             }
         }
+        Reason::IntentUnsupported {
+            intent,
+            method,
+            engine,
+            kind,
+        } => {
+            let this = describe(l, *engine, *kind);
+            let why = method_support(l, *engine, *method);
+            if zh {
+                format!("{intent} 不适用于 {this}：{why}")
+            } else {
+                format!("{intent} tidak dapat dilakukan pada {this}: {why}")
+            }
+        }
         Reason::Other(s) => s.clone(),
     }
 }
@@ -359,6 +373,13 @@ mod tests {
                         .collect();
                     for c in choices(&ctx, &draft) {
                         reasons.extend(c.withheld.into_iter().filter_map(|w| w.why));
+                    }
+                    // A plan's intent that has no rule here.
+                    for name in rds_backup_core::intent::INTENT_NAMES {
+                        let dbs = (name == "logical-databases").then_some("a");
+                        if let Ok(intent) = rds_backup_core::intent::Intent::parse(name, dbs) {
+                            reasons.extend(intent.rule(&ctx).err().map(|p| p.reason));
+                        }
                     }
                     for r in &reasons {
                         assert!(!matches!(r, Reason::Other(_)), "{r:?}");

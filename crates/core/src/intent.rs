@@ -7,7 +7,7 @@ use crate::check::{Code, Context, Problem, validate};
 use crate::model::StorageKind;
 use crate::model::{BackupMethod, BackupStrategy, BackupType, DbInstanceId, DbName, Field};
 use crate::request::{CreateBackup, Draft};
-use crate::rules::{Rule, method_reason};
+use crate::rules::Rule;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -148,17 +148,17 @@ impl Intent {
                 Intent::WholeInstance | Intent::FullPhysical => BackupMethod::Physical,
                 Intent::LogicalAllDatabases | Intent::LogicalDatabases(_) => BackupMethod::Logical,
             };
-            let message = format!(
-                "{} is not possible on {}: {}",
-                self.name(),
-                ctx.describe(),
-                method_reason(ctx.engine, method)
-            );
+            let reason = crate::reason::Reason::IntentUnsupported {
+                intent: self.name(),
+                method,
+                engine: ctx.engine,
+                kind: storage,
+            };
             Problem {
                 code: Code::InvalidBackupMethod,
                 field: Field::BackupMethod,
-                reason: crate::reason::Reason::Other(message.clone()),
-                message,
+                message: reason.to_string(),
+                reason,
             }
         })
     }
@@ -237,6 +237,30 @@ mod tests {
 
     fn id() -> DbInstanceId {
         DbInstanceId::new("rm-plan-test").unwrap()
+    }
+
+    /// An intent with no rule is refused with a reason the console can say per locale,
+    /// and the same English message as ever.
+    #[test]
+    fn an_impossible_intent_is_a_reason_with_its_arguments() {
+        let ctx = Context::new(Engine::MySql, StorageType::CloudEssd);
+        let p = Intent::LogicalAllDatabases.rule(&ctx).unwrap_err();
+        assert_eq!(
+            p.reason,
+            crate::reason::Reason::IntentUnsupported {
+                intent: "logical-all-databases",
+                method: BackupMethod::Logical,
+                engine: Engine::MySql,
+                kind: StorageKind::Cloud,
+            }
+        );
+        assert_eq!(
+            p.message,
+            format!(
+                "logical-all-databases is not possible on MySQL on cloud disk: {}",
+                crate::rules::method_reason(Engine::MySql, BackupMethod::Logical)
+            )
+        );
     }
 
     fn rule_of(

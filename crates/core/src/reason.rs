@@ -85,6 +85,17 @@ pub enum Reason {
         /// The value given.
         value: i64,
     },
+    /// A plan's intent has no rule on this engine and storage.
+    IntentUnsupported {
+        /// The intent's name (`full-physical`, ...).
+        intent: &'static str,
+        /// The method it needs.
+        method: BackupMethod,
+        /// The instance's engine.
+        engine: Engine,
+        /// Its storage kind.
+        kind: StorageKind,
+    },
     /// Anything else, in English.
     Other(String),
 }
@@ -187,6 +198,17 @@ impl fmt::Display for Reason {
             Reason::RetentionRange { value } => write!(
                 f,
                 "BackupRetentionPeriod {value} is out of range: 7 to 730 days, or -1 to keep long-term"
+            ),
+            Reason::IntentUnsupported {
+                intent,
+                method,
+                engine,
+                kind,
+            } => write!(
+                f,
+                "{intent} is not possible on {}: {}",
+                describe(*engine, *kind),
+                method_reason(*engine, *method)
             ),
             Reason::Other(s) => f.write_str(s),
         }
