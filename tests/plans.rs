@@ -787,6 +787,60 @@ fn a_cancelled_plan_starts_nothing_more() {
     );
 }
 
+#[test]
+fn two_plans_running_at_once_keep_together_under_the_proxys_rate() {
+    let emu = Emulator::start_live(Fleet::generated(40), 300, 0);
+    let since = epoch_ms();
+    let dir = tmp("two-plans");
+    let rate = 5;
+    let r = rate.to_string();
+    let p = live_proxy(&emu, &dir, &["--plan-rate", &r, "--plan-concurrency", "20"]);
+    let plan = |regions: [&str; 2]| -> String {
+        let r = post_plan(
+            &p,
+            &json!({"Selection": {"RegionIds": regions}, "Intent": "whole-instance"}),
+            "",
+        );
+        assert_eq!(r.status, 201, "{}", r.body);
+        r.json()["PlanId"].as_str().unwrap().to_owned()
+    };
+    let a = plan(["cn-hangzhou", "cn-shanghai"]);
+    let b = plan(["cn-beijing", "ap-southeast-1"]);
+    // Each run asks for the whole rate; together they still get it once.
+    for id in [&a, &b] {
+        assert_eq!(post(&p, &format!("/api/plans/{id}/run"), "").status, 202);
+    }
+    let done: Vec<Value> = [&a, &b]
+        .iter()
+        .map(|id| wait_done(&p, id, Duration::from_secs(60)))
+        .collect();
+    let finished: u64 = done
+        .iter()
+        .map(|v| v["Summary"]["finished"].as_u64().unwrap())
+        .sum();
+    let jobs = jobs_by_instance(&emu, since);
+    assert!(finished >= 20, "{finished} finished");
+    assert_eq!(jobs.values().map(Vec::len).sum::<usize>() as u64, finished);
+    let mut starts: Vec<i64> = jobs.values().flatten().map(|(s, _)| *s).collect();
+    starts.sort_unstable();
+    let busiest = (0..starts.len())
+        .map(|i| {
+            starts[i..]
+                .iter()
+                .take_while(|t| **t < starts[i] + 1000)
+                .count()
+        })
+        .max()
+        .unwrap_or(0);
+    assert!(
+        busiest <= rate + 1,
+        "{busiest} calls within a second from two plans (limit {rate} for the proxy)"
+    );
+    println!(
+        "two plans at once: {finished} backed up, at most {busiest} CreateBackup calls in a second (limit {rate} for the proxy)"
+    );
+}
+
 /// `rds-backup plan|run` without `--proxy`: the credential chain (here the environment)
 /// and `--endpoint` (the emulator), one `--region` per region of the fleet.
 fn direct(emu: &Emulator, args: &[&str]) -> std::process::Output {

@@ -136,7 +136,8 @@ pub struct Args {
     /// Fleet plans: the most items in flight at once in one region.
     #[arg(long, value_name = "N", default_value_t = 5)]
     pub plan_region_concurrency: u32,
-    /// Fleet plans: the most CreateBackup calls a running plan makes per second.
+    /// Fleet plans: the most CreateBackup calls per second, all of this proxy's running
+    /// plans together (a run may ask for fewer).
     #[arg(long, value_name = "PER_SECOND", default_value_t = 5.0)]
     pub plan_rate: f64,
     /// Seconds between two looks at a running job.

@@ -105,6 +105,8 @@ pub struct App {
     pub wake: Wake,
     /// The most a plan's run may ask for.
     pub plan_limits: plan_run::PlanLimits,
+    /// The pace of all running plans' CreateBackup calls together.
+    pub plan_pacer: plan_run::Pacer,
     /// The plans this process drives now.
     pub driving: std::sync::Mutex<std::collections::HashSet<String>>,
     cache: InstanceCache,
@@ -142,6 +144,7 @@ impl App {
             store,
             owner: format!("proxy-{}-{seed:016x}", std::process::id()),
             plan_limits: plan_run::PlanLimits::default(),
+            plan_pacer: plan_run::Pacer::default(),
             driving: std::sync::Mutex::default(),
             pace: Pace::default(),
             wake: Wake::default(),

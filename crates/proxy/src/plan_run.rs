@@ -23,7 +23,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 /// The limits a run may ask for, at most (`--plan-concurrency`, `--plan-region-concurrency`,
-/// `--plan-rate`).
+/// `--plan-rate`; the rate also binds all running plans together, see [`Pacer`]).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct PlanLimits {
     /// Items in flight at once, overall.
@@ -188,6 +188,25 @@ pub async fn run(app: Arc<App>, mut stop: tokio::sync::watch::Receiver<bool>) {
     }
 }
 
+/// The pace of all this process's plans together (`--plan-rate`): however many plans run
+/// at once, their CreateBackup calls never come faster than the flag says.
+#[derive(Debug, Default)]
+pub struct Pacer(tokio::sync::Mutex<Option<tokio::time::Instant>>);
+
+impl Pacer {
+    /// Waits for the next call's turn, `interval` after the one before.
+    pub async fn turn(&self, interval: Duration) {
+        let wait = {
+            let mut next = self.0.lock().await;
+            let now = tokio::time::Instant::now();
+            let at = next.map_or(now, |n| n.max(now));
+            *next = Some(at + interval);
+            at.saturating_duration_since(now)
+        };
+        tokio::time::sleep(wait).await;
+    }
+}
+
 /// Starts a plan's items under its limits until none is left to start or in flight.
 async fn drive(app: &Arc<App>, plan: RunningPlan) {
     let runner = runner_of(&plan.run.runner);
@@ -196,6 +215,9 @@ async fn drive(app: &Arc<App>, plan: RunningPlan) {
     let interval = Duration::from_micros(
         u64::try_from(1_000_000_000 / plan.run.rate_milli.max(1)).unwrap_or(1_000_000),
     );
+    // The proxy's own limit, shared with every other plan running here.
+    let proxy_interval =
+        Duration::try_from_secs_f64(1.0 / app.plan_limits.rate).unwrap_or(Duration::from_secs(1));
     let mut next_send = tokio::time::Instant::now();
     let mut tasks = tokio::task::JoinSet::new();
     tracing::info!(target: "rds_backup_proxy::access", plan = %plan.id, "plan running");
@@ -262,6 +284,7 @@ async fn drive(app: &Arc<App>, plan: RunningPlan) {
                 let wait = next_send.saturating_duration_since(tokio::time::Instant::now());
                 tokio::time::sleep(wait).await;
                 next_send = next_send.max(tokio::time::Instant::now()) + interval;
+                app.plan_pacer.turn(proxy_interval).await;
                 let sub = format!("{}.{}.{}", plan.id, p.position, p.attempt);
                 match app
                     .store
