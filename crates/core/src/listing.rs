@@ -119,12 +119,15 @@ impl Candidate {
     }
 }
 
-/// The statuses a search word names (`DBInstanceStatus`).
-const STATUSES: [&str; 12] = [
+/// Instance states, as DescribeDBInstances' `DBInstanceStatus` spells them (a search
+/// word that names one becomes that filter; the emulator accepts these in a fleet file).
+pub const INSTANCE_STATUSES: &[&str] = &[
     "Creating",
     "Running",
     "Deleting",
     "Rebooting",
+    "Stopping",
+    "Stopped",
     "DBInstanceClassChanging",
     "TRANSING",
     "EngineVersionUpgrading",
@@ -132,7 +135,11 @@ const STATUSES: [&str; 12] = [
     "GuardDBInstanceCreating",
     "Restoring",
     "Importing",
-    "Stopped",
+    "ImportingFromOthers",
+    "DBInstanceNetTypeChanging",
+    "GuardSwitching",
+    "INS_CLONING",
+    "Released",
 ];
 
 /// What a user typed into the instance picker, read as DescribeDBInstances filters: an
@@ -167,7 +174,7 @@ impl InstanceSearch {
                 .filter(|_| s.engine.is_none())
             {
                 s.engine = Some(*e);
-            } else if let Some(st) = STATUSES
+            } else if let Some(st) = INSTANCE_STATUSES
                 .iter()
                 .find(|st| st.eq_ignore_ascii_case(word))
                 .filter(|_| s.status.is_none())

@@ -9,26 +9,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// Instance states, as `DBInstanceStatus` spells them.
-pub const STATUSES: &[&str] = &[
-    "Creating",
-    "Running",
-    "Deleting",
-    "Rebooting",
-    "Stopping",
-    "Stopped",
-    "DBInstanceClassChanging",
-    "TRANSING",
-    "EngineVersionUpgrading",
-    "TransingToOthers",
-    "GuardDBInstanceCreating",
-    "Restoring",
-    "Importing",
-    "ImportingFromOthers",
-    "DBInstanceNetTypeChanging",
-    "GuardSwitching",
-    "INS_CLONING",
-    "Released",
-];
+pub use rds_backup_core::listing::INSTANCE_STATUSES as STATUSES;
 
 /// Lock modes, as `LockMode` spells them.
 pub const LOCK_MODES: &[&str] = &[
