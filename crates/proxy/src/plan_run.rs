@@ -188,8 +188,9 @@ pub async fn run(app: Arc<App>, mut stop: tokio::sync::watch::Receiver<bool>) {
     }
 }
 
-/// The pace of all this process's plans together (`--plan-rate`): however many plans run
-/// at once, their CreateBackup calls never come faster than the flag says.
+/// A pace of calls: a run's own (its rate), and the app's for all this process's plans
+/// together (`--plan-rate`), so that however many plans run at once their CreateBackup
+/// calls never come faster than the flag says.
 #[derive(Debug, Default)]
 pub struct Pacer(tokio::sync::Mutex<Option<tokio::time::Instant>>);
 
@@ -218,7 +219,7 @@ async fn drive(app: &Arc<App>, plan: RunningPlan) {
     // The proxy's own limit, shared with every other plan running here.
     let proxy_interval =
         Duration::try_from_secs_f64(1.0 / app.plan_limits.rate).unwrap_or(Duration::from_secs(1));
-    let mut next_send = tokio::time::Instant::now();
+    let own_pace = Pacer::default();
     let mut tasks = tokio::task::JoinSet::new();
     tracing::info!(target: "rds_backup_proxy::access", plan = %plan.id, "plan running");
     loop {
@@ -281,9 +282,7 @@ async fn drive(app: &Arc<App>, plan: RunningPlan) {
                 {
                     continue;
                 }
-                let wait = next_send.saturating_duration_since(tokio::time::Instant::now());
-                tokio::time::sleep(wait).await;
-                next_send = next_send.max(tokio::time::Instant::now()) + interval;
+                own_pace.turn(interval).await;
                 app.plan_pacer.turn(proxy_interval).await;
                 let sub = format!("{}.{}.{}", plan.id, p.position, p.attempt);
                 match app
