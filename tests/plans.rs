@@ -459,6 +459,21 @@ fn jobs_by_instance(emu: &Emulator, since_ms: i64) -> BTreeMap<String, Vec<(i64,
     out
 }
 
+/// The most CreateBackup jobs the emulator started within any one second.
+fn busiest_second(jobs: &BTreeMap<String, Vec<(i64, i64)>>) -> usize {
+    let mut starts: Vec<i64> = jobs.values().flatten().map(|(s, _)| *s).collect();
+    starts.sort_unstable();
+    (0..starts.len())
+        .map(|i| {
+            starts[i..]
+                .iter()
+                .take_while(|t| **t < starts[i] + 1000)
+                .count()
+        })
+        .max()
+        .unwrap_or(0)
+}
+
 fn epoch_ms() -> i64 {
     i64::try_from(
         std::time::SystemTime::now()
@@ -582,13 +597,7 @@ fn a_run_backs_up_every_runnable_instance_once_under_its_limits() {
     // Never more than the rate in any second (one more at most where the clocks of two
     // processes meet), never more jobs running at once than the limits, overall and in
     // one region.
-    let mut starts: Vec<i64> = jobs.values().flatten().map(|(s, _)| *s).collect();
-    starts.sort_unstable();
-    let mut busiest_second = 0;
-    for (i, s) in starts.iter().enumerate() {
-        let in_window = starts[i..].iter().take_while(|t| **t < s + 1000).count();
-        busiest_second = busiest_second.max(in_window);
-    }
+    let busiest_second = busiest_second(&jobs);
     assert!(
         busiest_second <= rate + 1,
         "{busiest_second} calls within a second"
@@ -821,17 +830,7 @@ fn two_plans_running_at_once_keep_together_under_the_proxys_rate() {
     let jobs = jobs_by_instance(&emu, since);
     assert!(finished >= 20, "{finished} finished");
     assert_eq!(jobs.values().map(Vec::len).sum::<usize>() as u64, finished);
-    let mut starts: Vec<i64> = jobs.values().flatten().map(|(s, _)| *s).collect();
-    starts.sort_unstable();
-    let busiest = (0..starts.len())
-        .map(|i| {
-            starts[i..]
-                .iter()
-                .take_while(|t| **t < starts[i] + 1000)
-                .count()
-        })
-        .max()
-        .unwrap_or(0);
+    let busiest = busiest_second(&jobs);
     assert!(
         busiest <= rate + 1,
         "{busiest} calls within a second from two plans (limit {rate} for the proxy)"
@@ -969,12 +968,8 @@ fn a_direct_run_backs_up_every_runnable_instance_once_and_waits_out_throttling()
             .count();
         assert!(running <= 6, "{running} at once");
     }
-    let mut starts: Vec<i64> = jobs.values().flatten().map(|(s, _)| *s).collect();
-    starts.sort_unstable();
-    for (i, s) in starts.iter().enumerate() {
-        let n = starts[i..].iter().take_while(|t| **t < s + 1000).count();
-        assert!(n <= 11, "{n} calls within a second");
-    }
+    let n = busiest_second(&jobs);
+    assert!(n <= 11, "{n} calls within a second");
     // Throttled calls were waited out: a `waiting` line, then the item finished.
     let waited: Vec<&Value> = lines
         .iter()
