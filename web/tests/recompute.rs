@@ -5,11 +5,9 @@
 #![cfg(target_arch = "wasm32")]
 #![allow(clippy::unwrap_used, missing_docs)]
 
-use rds_backup_core::sign::{Call, Method, RDS_VERSION, SignatureVersion, preview};
 use rds_backup_core::snippet::{self, Target};
-use rds_backup_core::{
-    Context, Draft, Endpoint, Engine, Region, StorageType, UtcTime, choices, validate,
-};
+use rds_backup_core::{Context, Draft, Engine, Region, StorageType, choices, validate};
+use rds_backup_web::components::preview::http_preview;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -34,20 +32,7 @@ fn recompute(i: u32) -> usize {
     let Ok(request) = validate(&ctx, &draft) else {
         return fields.len();
     };
-    let call = Call {
-        action: "CreateBackup".into(),
-        version: RDS_VERSION.into(),
-        params: request
-            .params()
-            .pairs()
-            .map(|(k, v)| (k.to_owned(), v.to_owned()))
-            .collect(),
-        method: Method::Post,
-        endpoint: Endpoint::for_region(&region),
-        time: UtcTime::from_unix(1_764_547_200),
-        nonce: "YourSignatureNonce".into(),
-    };
-    let http = preview(&call, SignatureVersion::V3).request.to_http();
+    let http = http_preview(&request, region.as_str());
     let code = snippet::snippet(&request, &Target::new(region), snippet::SnippetLang::Python);
     fields.len() + http.len() + code.len()
 }
