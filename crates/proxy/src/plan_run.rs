@@ -267,7 +267,15 @@ async fn drive(app: &Arc<App>, plan: RunningPlan) {
             tracing::info!(target: "rds_backup_proxy::access", plan = %plan.id, "plan finished");
             return;
         }
+        // A pass starts items for one tick at most, then reads the progress again: the
+        // counts it goes by are never older than that (items finish meanwhile).
+        let pass_ends = tokio::time::Instant::now() + TICK;
+        let mut cut_short = false;
         for p in &items {
+            if tokio::time::Instant::now() >= pass_ends {
+                cut_short = true;
+                break;
+            }
             // Started and no row long after: stopped before its row, so nothing was sent.
             let orphan = p.state == "started"
                 && p.submission_state.is_none()
@@ -312,7 +320,9 @@ async fn drive(app: &Arc<App>, plan: RunningPlan) {
                 }));
             }
         }
-        tokio::time::sleep(TICK).await;
+        if !cut_short {
+            tokio::time::sleep(TICK).await;
+        }
     }
 }
 
