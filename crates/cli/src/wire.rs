@@ -2,7 +2,7 @@
 
 use crate::commands::{Outcome, read_request};
 use clap::{Args, ValueEnum};
-use rds_backup_core::sign::{self, Call, Method, RDS_VERSION, SignatureVersion, Signed};
+use rds_backup_core::sign::{self, Call, Method, SignatureVersion, Signed};
 use rds_backup_core::{CreateBackup, Endpoint, ErrorItem, Input, Region, Report, UtcTime};
 use rds_backup_credentials as credentials;
 use serde::Serialize;
@@ -220,19 +220,7 @@ fn build_call(
         Some(n) => n.clone(),
         None => random_nonce().map_err(|e| bad("nonce", "Internal", e))?,
     };
-    Ok(Call {
-        action: "CreateBackup".into(),
-        version: RDS_VERSION.into(),
-        params: request
-            .params()
-            .pairs()
-            .map(|(k, v)| (k.to_owned(), v.to_owned()))
-            .collect(),
-        method,
-        endpoint,
-        time,
-        nonce,
-    })
+    Ok(request.call(method, endpoint, time, nonce))
 }
 
 #[derive(Serialize)]

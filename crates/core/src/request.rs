@@ -1,7 +1,10 @@
 //! The request in its two states: a [`Draft`] as typed, and a checked [`CreateBackup`].
 
+use crate::endpoint::Endpoint;
 use crate::model::{DbInstanceId, DbName, Field, Retention};
 use crate::rules::Rule;
+use crate::sign::{Call, Method, RDS_VERSION};
+use crate::time::UtcTime;
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -168,6 +171,24 @@ impl CreateBackup {
     /// The retention period, if one was given.
     pub fn retention(&self) -> Option<Retention> {
         self.retention
+    }
+
+    /// This request as the CreateBackup call to sign (or preview): its parameters to
+    /// `endpoint` by `method`, at `time`, with `nonce`.
+    pub fn call(&self, method: Method, endpoint: Endpoint, time: UtcTime, nonce: String) -> Call {
+        Call {
+            action: "CreateBackup".into(),
+            version: RDS_VERSION.into(),
+            params: self
+                .params()
+                .pairs()
+                .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                .collect(),
+            method,
+            endpoint,
+            time,
+            nonce,
+        }
     }
 
     /// The parameters that will be sent: only what applies, API spelling, in the

@@ -9,7 +9,7 @@
 use crate::endpoint::{Endpoint, Region};
 use crate::model::Field;
 use crate::request::CreateBackup;
-use crate::sign::{Call, Method, RDS_VERSION, SignatureVersion, preview, shell_quote};
+use crate::sign::{Method, SignatureVersion, preview, shell_quote};
 use crate::time::UtcTime;
 use serde::{Deserialize, Serialize};
 use std::fmt::Write;
@@ -607,18 +607,12 @@ fn curl(req: &CreateBackup, t: &Target) -> String {
 }
 
 fn http(req: &CreateBackup, t: &Target) -> String {
-    let call = Call {
-        action: "CreateBackup".into(),
-        version: RDS_VERSION.into(),
-        params: params(req)
-            .into_iter()
-            .map(|(f, v)| (f.as_str().to_owned(), v))
-            .collect(),
-        method: Method::Post,
-        endpoint: Endpoint::for_region(&t.region),
-        time: UtcTime::from_unix(0),
-        nonce: "YourSignatureNonce".into(),
-    };
+    let call = req.call(
+        Method::Post,
+        Endpoint::for_region(&t.region),
+        UtcTime::from_unix(0),
+        "YourSignatureNonce".into(),
+    );
     let text = preview(&call, SignatureVersion::V3)
         .request
         .to_http()

@@ -173,7 +173,7 @@ pub fn validate(
 #[cfg(feature = "full")]
 mod full {
     use super::*;
-    use rds_backup_core::sign::{Call, Method, RDS_VERSION, SignatureVersion};
+    use rds_backup_core::sign::{Method, SignatureVersion};
     use rds_backup_core::snippet::{SnippetLang, Target};
     use rds_backup_core::{CreateBackup, Endpoint, Region, UtcTime, validate as check};
 
@@ -283,19 +283,8 @@ mod full {
         } else {
             SignatureVersion::V3
         };
-        let call = Call {
-            action: "CreateBackup".into(),
-            version: RDS_VERSION.into(),
-            params: req
-                .params()
-                .pairs()
-                .map(|(k, v)| (k.to_owned(), v.to_owned()))
-                .collect(),
-            method,
-            endpoint,
-            time,
-            nonce: opt_string(&options, "nonce").unwrap_or_else(|| "YourSignatureNonce".into()),
-        };
+        let nonce = opt_string(&options, "nonce").unwrap_or_else(|| "YourSignatureNonce".into());
+        let call = req.call(method, endpoint, time, nonce);
         let shown = rds_backup_core::preview(&call, version);
         to_js(&Preview {
             params: req.params(),

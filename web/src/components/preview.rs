@@ -5,7 +5,7 @@ use crate::browser;
 use crate::components::copy_button::CopyButton;
 use crate::i18n::{Lang, Text, t};
 use crate::reasons::say;
-use rds_backup_core::sign::{Call, Method, RDS_VERSION, SignatureVersion, preview};
+use rds_backup_core::sign::{Method, SignatureVersion, preview};
 use rds_backup_core::{CreateBackup, Endpoint, Field, Problem, Region, UtcTime};
 use std::collections::BTreeSet;
 use yew::prelude::*;
@@ -33,19 +33,12 @@ pub fn http_preview(req: &CreateBackup, region: &str) -> String {
             scheme: rds_backup_core::endpoint::Scheme::Https,
             host: rds_backup_core::endpoint::CENTRAL_HOST.into(),
         });
-    let call = Call {
-        action: "CreateBackup".into(),
-        version: RDS_VERSION.into(),
-        params: req
-            .params()
-            .pairs()
-            .map(|(k, v)| (k.to_owned(), v.to_owned()))
-            .collect(),
-        method: Method::Post,
+    let call = req.call(
+        Method::Post,
         endpoint,
-        time: UtcTime::from_unix(browser::now_secs()),
-        nonce: "YourSignatureNonce".into(),
-    };
+        UtcTime::from_unix(browser::now_secs()),
+        "YourSignatureNonce".into(),
+    );
     preview(&call, SignatureVersion::V3)
         .request
         .to_http()
