@@ -861,6 +861,47 @@ fn two_plans_running_at_once_keep_together_under_the_proxys_rate() {
     );
 }
 
+#[test]
+fn a_plan_over_instances_another_plan_is_backing_up_names_its_submissions() {
+    let emu = Emulator::start_live(Fleet::generated(20), 6000, 0);
+    let since = epoch_ms();
+    let p = live_proxy(&emu, &tmp("job-exists"), &["--plan-rate", "20"]);
+    let r = post_plan(&p, &json!({"Intent": "whole-instance"}), "");
+    let first = r.json()["PlanId"].as_str().unwrap().to_owned();
+    assert_eq!(post(&p, &format!("/api/plans/{first}/run"), "").status, 202);
+    let start = Instant::now();
+    while jobs_by_instance(&emu, since).len() < 3 {
+        assert!(start.elapsed() < Duration::from_secs(20));
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let busy = |p: &ProxyProcess| -> Vec<(String, Option<String>)> {
+        items(&post_plan(p, &json!({"Intent": "whole-instance"}), ""))
+            .into_iter()
+            .filter_map(|i| {
+                let r = i.errors.into_iter().find(|r| r.code == "BackupJobExists")?;
+                Some((i.id, r.submission))
+            })
+            .collect()
+    };
+    // The same proxy: each instance with a job says the first plan's item that sent it.
+    let here = busy(&p);
+    assert!(here.len() >= 3, "{here:?}");
+    let jobs = jobs_by_instance(&emu, since);
+    for (instance, submission) in &here {
+        assert!(
+            jobs.contains_key(instance),
+            "{instance}: no job at the emulator"
+        );
+        let s = submission.as_deref().unwrap_or_default();
+        assert!(s.starts_with(&format!("{first}.")), "{instance}: {s:?}");
+    }
+    // Another proxy with a record of its own did not send them: the code alone.
+    let other = live_proxy(&emu, &tmp("job-exists-other"), &[]);
+    let there = busy(&other);
+    assert!(!there.is_empty(), "{there:?}");
+    assert!(there.iter().all(|(_, s)| s.is_none()), "{there:?}");
+}
+
 /// `rds-backup plan|run` without `--proxy`: the credential chain (here the environment)
 /// and `--endpoint` (the emulator), one `--region` per region of the fleet.
 fn direct(emu: &Emulator, args: &[&str]) -> std::process::Output {

@@ -87,11 +87,15 @@ fn detail_of(item: &Value) -> String {
         return errors
             .iter()
             .map(|e| {
-                format!(
+                let mut said = format!(
                     "{}: {}",
                     e["code"].as_str().unwrap_or_default(),
                     e["message"].as_str().unwrap_or_default()
-                )
+                );
+                if let Some(s) = e["submission"].as_str() {
+                    said.push_str(&format!(" (sent by this proxy as {s})"));
+                }
+                said
             })
             .collect::<Vec<_>>()
             .join("; ");
@@ -143,28 +147,39 @@ fn detail_shown(l: Lang, intent: &str, item: &Value) -> Html {
             <span class="refusal"><code>{ code }</code>{ " " }{ crate::reasons::say(l, &reason) }</span>
         };
     }
-    let refusals: Vec<(String, String)> = match (item["Code"].as_str(), item["errors"].as_array()) {
-        (Some(code), _) => vec![(
-            code.to_owned(),
-            item["Message"].as_str().unwrap_or_default().to_owned(),
-        )],
-        (None, Some(errors)) => errors
-            .iter()
-            .map(|e| {
-                (
-                    e["code"].as_str().unwrap_or_default().to_owned(),
-                    e["message"].as_str().unwrap_or_default().to_owned(),
-                )
-            })
-            .collect(),
-        _ => return html! { { detail_of(item) } },
-    };
+    // (code, message, the submission of ours a running job came from)
+    let refusals: Vec<(String, String, Option<String>)> =
+        match (item["Code"].as_str(), item["errors"].as_array()) {
+            (Some(code), _) => vec![(
+                code.to_owned(),
+                item["Message"].as_str().unwrap_or_default().to_owned(),
+                None,
+            )],
+            (None, Some(errors)) => errors
+                .iter()
+                .map(|e| {
+                    (
+                        e["code"].as_str().unwrap_or_default().to_owned(),
+                        e["message"].as_str().unwrap_or_default().to_owned(),
+                        e["submission"].as_str().map(str::to_owned),
+                    )
+                })
+                .collect(),
+            _ => return html! { { detail_of(item) } },
+        };
     html! {
-        { for refusals.into_iter().map(|(code, message)| html! {
+        { for refusals.into_iter().map(|(code, message, submission)| html! {
             <span class="refusal"><code>{ code.clone() }</code>{ " " }{
                 match crate::i18n::advice(l, &code) {
                     Some((meaning, _)) if l != Lang::En => html! { { meaning } },
                     _ => html! { <samp lang="en">{ message }</samp> },
+                }
+            }{
+                match submission {
+                    Some(s) => html! {
+                        <>{ " (" }{ t(l, Text::FleetSentHere) }{ " " }<code>{ s }</code>{ ")" }</>
+                    },
+                    None => html! {},
                 }
             }{ " " }</span>
         }) }
@@ -398,6 +413,24 @@ pub fn fleet(p: &FleetProps) -> Html {
 mod tests {
     use super::*;
     use crate::reasons::say;
+
+    /// A job already running that this proxy sent names its submission (in the CSV too).
+    #[test]
+    fn a_running_job_of_ours_names_its_submission() {
+        let item = json!({
+            "DBInstanceId": "rm-1", "ok": false,
+            "errors": [{"code": "BackupJobExists", "message": "A backup job already exists in the specified DB instance.", "submission": "pl-1.4.0"}],
+        });
+        assert_eq!(
+            detail_of(&item),
+            "BackupJobExists: A backup job already exists in the specified DB instance. (sent by this proxy as pl-1.4.0)"
+        );
+        let mut theirs = item.clone();
+        theirs["errors"][0]
+            .as_object_mut()
+            .map(|e| e.remove("submission"));
+        assert!(!detail_of(&theirs).contains("this proxy"));
+    }
 
     /// A plan item refused because the intent has no rule on its engine and storage is said
     /// in the user's language from core's reason; any other refusal keeps the proxy's words.

@@ -126,6 +126,7 @@ pub enum Text {
     FleetTag,
     FleetMatch,
     FleetAny,
+    FleetSentHere,
     Intent,
     MakePlan,
     RunPlan,
@@ -502,6 +503,9 @@ pub fn t(lang: Lang, text: Text) -> &'static str {
         (Lang::ZhCn, FleetHint) => {
             "一个计划覆盖多个实例：在执行之前，每个实例都会得到其引擎和存储所接受的请求，或无法备份的原因。"
         }
+        (Lang::En, FleetSentHere) => "sent by this proxy as",
+        (Lang::Id, FleetSentHere) => "dikirim oleh proxy ini sebagai",
+        (Lang::ZhCn, FleetSentHere) => "由本代理发送，提交编号",
         (Lang::En, FleetRegions) => "Regions (comma separated; empty: all)",
         (Lang::Id, FleetRegions) => "Wilayah (dipisahkan koma; kosong: semua)",
         (Lang::ZhCn, FleetRegions) => "地域（逗号分隔；留空表示全部）",

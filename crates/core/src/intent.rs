@@ -191,6 +191,10 @@ pub struct Refusal {
     pub code: String,
     /// Why, in the form's words.
     pub message: String,
+    /// For a job already running on the instance (`BackupJobExists`) that this proxy
+    /// sent: its submission (a plan's item is `PLAN.POSITION.ATTEMPT`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub submission: Option<String>,
 }
 
 impl From<&Problem> for Refusal {
@@ -198,6 +202,7 @@ impl From<&Problem> for Refusal {
         Refusal {
             code: p.code.as_str().to_owned(),
             message: format!("{}: {}", p.field, p.message),
+            submission: None,
         }
     }
 }

@@ -199,6 +199,7 @@ impl Goal {
                 item.errors.push(Refusal {
                     code: "InvalidDBInstanceId.Malformed".into(),
                     message: format!("DBInstanceId: {e}"),
+                    submission: None,
                 });
                 return item;
             }
@@ -211,6 +212,7 @@ impl Goal {
                     .map(|u| Refusal {
                         code: u.code.to_owned(),
                         message: u.message,
+                        submission: None,
                     })
                     .collect();
                 if item.errors.is_empty() {

@@ -469,8 +469,16 @@ async fn judge_all(
                 rds_backup_core::intent::Refusal {
                     code: denied.code(),
                     message: denied.to_string(),
+                    submission: None,
                 },
             );
+        }
+        // A job already runs there: when this proxy sent it, the item says which.
+        if let Some(r) = item.errors.iter_mut().find(|r| r.code == "BackupJobExists") {
+            match app.store.open_on(&c.id).await {
+                Ok(ours) => r.submission = ours.into_iter().next(),
+                Err(e) => tracing::warn!("plans: the store is unavailable: {e}"),
+            }
         }
         if let Some(slot) = judged.get_mut(n) {
             *slot = Some(item);

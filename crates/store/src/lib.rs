@@ -613,6 +613,23 @@ impl Store {
         Ok((jobs, sets))
     }
 
+    /// The submissions of an instance whose call is on its way or whose job runs, the
+    /// newest first: what this proxy has going on it.
+    pub async fn open_on(&self, instance: &str) -> Result<Vec<String>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id FROM submissions WHERE instance = $1 \
+               AND (state = 'unknown' OR state = 'sending' \
+                    OR (state = 'sent' AND (job_status IS NULL OR job_status NOT IN ('Finished', 'Failed', 'Lost')))) \
+             ORDER BY created_ms DESC",
+        )
+        .bind(instance)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| Ok(r.try_get::<String, _>("id")?))
+            .collect()
+    }
+
     /// Other submissions of the instance still on their way (a job that appears now may be theirs).
     pub async fn sending_on(&self, instance: &str, except: &str) -> Result<i64, StoreError> {
         let r = sqlx::query(
