@@ -47,4 +47,4 @@ echo "instance picker, 5,000 instances: $(node tests/browser/bench-picker.mjs "$
 # One keystroke's recompute (choices, validate, the HTTP preview, the selected snippet)
 # in wasm in headless Chromium, in the console's own profile (the test runner prints
 # the line on stdout or stderr, so both are read).
-echo "one keystroke's recompute: $(RDS_BENCH=1 CHROMEDRIVER=$(command -v chromedriver) cargo test --profile web-release --locked -p rds-backup-web --target wasm32-unknown-unknown --test recompute -- --nocapture 2>&1 | grep '^{"recompute"')"
+echo "one keystroke's recompute: $(RDS_BENCH=1 CHROMEDRIVER=$(command -v chromedriver) cargo test --profile web-bench --locked -p rds-backup-web --target wasm32-unknown-unknown --test recompute -- --nocapture 2>&1 | grep '^{"recompute"')"
