@@ -442,6 +442,23 @@ fn post(p: &ProxyProcess, target: &str, body: &str) -> Reply {
     )
 }
 
+/// Makes a whole-instance plan, runs it, and returns its id once the emulator has
+/// `jobs` instances with a job since `since_ms` (within 30 s).
+fn run_until_jobs(p: &ProxyProcess, emu: &Emulator, since_ms: i64, jobs: usize) -> String {
+    let r = post_plan(p, &json!({"Intent": "whole-instance"}), "");
+    let id = r.json()["PlanId"].as_str().unwrap().to_owned();
+    assert_eq!(post(p, &format!("/api/plans/{id}/run"), "{}").status, 202);
+    let start = Instant::now();
+    while jobs_by_instance(emu, since_ms).len() < jobs {
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "{jobs} jobs not started"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    id
+}
+
 /// Polls the plan until nothing is left to start or in flight.
 fn wait_done(p: &ProxyProcess, id: &str, limit: Duration) -> Value {
     let start = Instant::now();
@@ -685,15 +702,8 @@ fn a_proxy_killed_mid_run_goes_on_after_a_restart_and_starts_no_item_twice() {
     let mut p = live_proxy(&emu, &dir, &limits);
     let plan = items(&post_plan(&p, &json!({"Intent": "whole-instance"}), ""));
     let runnable = plan.iter().filter(|i| i.ok).count();
-    let r = post_plan(&p, &json!({"Intent": "whole-instance"}), "");
-    let id = r.json()["PlanId"].as_str().unwrap().to_owned();
-    assert_eq!(post(&p, &format!("/api/plans/{id}/run"), "{}").status, 202);
     // Mid-run: some started, many not.
-    let start = Instant::now();
-    while jobs_by_instance(&emu, since).len() < 30 {
-        assert!(start.elapsed() < Duration::from_secs(30));
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    let id = run_until_jobs(&p, &emu, since, 30);
     p.kill9();
     let before = jobs_by_instance(&emu, since).len();
     assert!(before < runnable, "killed mid-run");
@@ -866,14 +876,7 @@ fn a_plan_over_instances_another_plan_is_backing_up_names_its_submissions() {
     let emu = Emulator::start_live(Fleet::generated(20), 6000, 0);
     let since = epoch_ms();
     let p = live_proxy(&emu, &tmp("job-exists"), &["--plan-rate", "20"]);
-    let r = post_plan(&p, &json!({"Intent": "whole-instance"}), "");
-    let first = r.json()["PlanId"].as_str().unwrap().to_owned();
-    assert_eq!(post(&p, &format!("/api/plans/{first}/run"), "").status, 202);
-    let start = Instant::now();
-    while jobs_by_instance(&emu, since).len() < 3 {
-        assert!(start.elapsed() < Duration::from_secs(20));
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    let first = run_until_jobs(&p, &emu, since, 3);
     let busy = |p: &ProxyProcess| -> Vec<(String, Option<String>)> {
         items(&post_plan(p, &json!({"Intent": "whole-instance"}), ""))
             .into_iter()
