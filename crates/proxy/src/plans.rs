@@ -476,7 +476,7 @@ async fn judge_all(
         // A job already runs there: when this proxy sent it, the item says which.
         if let Some(r) = item.errors.iter_mut().find(|r| r.code == "BackupJobExists") {
             match app.store.open_on(&c.id).await {
-                Ok(ours) => r.submission = ours.into_iter().next(),
+                Ok(ours) => r.submission = ours,
                 Err(e) => tracing::warn!("plans: the store is unavailable: {e}"),
             }
         }

@@ -240,6 +240,10 @@ pub struct Store {
 const COLUMNS: &str = "id, created_ms, updated_ms, caller, region, instance, params, state, code, message, \
      upstream_request_id, backup_job_id, job_status, job_progress, backup_id, job_reason, finished_ms";
 
+/// A submission not yet ended: its call on its way, its outcome unknown, or its job running.
+const OPEN: &str = "(state = 'unknown' OR state = 'sending' \
+     OR (state = 'sent' AND (job_status IS NULL OR job_status NOT IN ('Finished', 'Failed', 'Lost'))))";
+
 fn row(r: &AnyRow) -> Result<Submission, StoreError> {
     let state: String = r.try_get("state")?;
     Ok(Submission {
@@ -429,8 +433,7 @@ impl Store {
         // Only constants are formatted into these statements; every value is bound.
         let candidates = sqlx::query(AssertSqlSafe(format!(
             "SELECT {COLUMNS} FROM submissions \
-             WHERE (state = 'unknown' OR state = 'sending' \
-                    OR (state = 'sent' AND (job_status IS NULL OR job_status NOT IN ('Finished', 'Failed', 'Lost')))) \
+             WHERE {OPEN} \
                AND next_check_ms <= $1 AND (lease_until_ms IS NULL OR lease_until_ms < $2 OR lease_owner = $3) \
              ORDER BY next_check_ms LIMIT $4"
         )))
@@ -613,21 +616,17 @@ impl Store {
         Ok((jobs, sets))
     }
 
-    /// The submissions of an instance whose call is on its way or whose job runs, the
-    /// newest first: what this proxy has going on it.
-    pub async fn open_on(&self, instance: &str) -> Result<Vec<String>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT id FROM submissions WHERE instance = $1 \
-               AND (state = 'unknown' OR state = 'sending' \
-                    OR (state = 'sent' AND (job_status IS NULL OR job_status NOT IN ('Finished', 'Failed', 'Lost')))) \
-             ORDER BY created_ms DESC",
-        )
+    /// The newest submission of an instance not yet ended: what this proxy has going on it.
+    pub async fn open_on(&self, instance: &str) -> Result<Option<String>, StoreError> {
+        // Only constants are formatted into this statement; the instance is bound.
+        let r = sqlx::query(AssertSqlSafe(format!(
+            "SELECT id FROM submissions WHERE instance = $1 AND {OPEN} \
+             ORDER BY created_ms DESC LIMIT 1"
+        )))
         .bind(instance)
-        .fetch_all(&self.pool)
+        .fetch_optional(&self.pool)
         .await?;
-        rows.iter()
-            .map(|r| Ok(r.try_get::<String, _>("id")?))
-            .collect()
+        Ok(r.map(|r| r.try_get::<String, _>("id")).transpose()?)
     }
 
     /// Other submissions of the instance still on their way (a job that appears now may be theirs).
@@ -734,10 +733,9 @@ impl Store {
 
     /// Submissions whose outcome or job has not ended (`sending`, `unknown`, running jobs).
     pub async fn count_open(&self) -> Result<i64, StoreError> {
-        let r = sqlx::query(
-            "SELECT COUNT(*) AS n FROM submissions WHERE state = 'sending' OR state = 'unknown' \
-             OR (state = 'sent' AND (job_status IS NULL OR job_status NOT IN ('Finished', 'Failed', 'Lost')))",
-        )
+        let r = sqlx::query(AssertSqlSafe(format!(
+            "SELECT COUNT(*) AS n FROM submissions WHERE {OPEN}"
+        )))
         .fetch_one(&self.pool)
         .await?;
         Ok(r.try_get("n")?)
