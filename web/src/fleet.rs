@@ -93,7 +93,7 @@ fn detail_of(item: &Value) -> String {
                     e["message"].as_str().unwrap_or_default()
                 );
                 if let Some(s) = e["submission"].as_str() {
-                    said.push_str(&format!(" (sent by this proxy as {s})"));
+                    said.push_str(&format!(" ({} {s})", t(Lang::En, Text::FleetSentHere)));
                 }
                 said
             })
