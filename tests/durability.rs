@@ -12,6 +12,8 @@ use rds_backup_e2e::process::ProxyProcess;
 use rds_backup_e2e::*;
 use rds_backup_emulator::Fleet;
 use rds_backup_emulator::fleet::{Database, Instance};
+use rds_backup_emulator::state::JobSpec;
+use rds_backup_store::{NewSubmission, Outcome, Store};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
@@ -303,6 +305,90 @@ fn a_stopped_postgresql_means_nothing_is_sent_and_it_recovers() {
     assert_eq!(r.status, 200, "{}", r.body);
 }
 
+#[test]
+fn an_unknown_outcome_never_takes_the_backup_set_of_another_submissions_job() {
+    // A's job finished while nobody followed it (the replica that had taken A died) and
+    // B, on the same instance, has an unknown outcome. A backup set does not name its
+    // job: B must not take A's set (A could then never record its end).
+    let emu = Emulator::start_live(fleet(1), 300, 0);
+    let up = FakeUpstream::start(emu.addr);
+    let url = format!("sqlite://{}", tmp("sets").join("record.db").display());
+    let instance = "pgm-fleet-000";
+    let now = i64::try_from(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_millis(),
+    )
+    .unwrap();
+    let spec = JobSpec {
+        params: vec![("DBInstanceId".into(), instance.into())],
+        method: "Snapshot".into(),
+        backup_type: "FullBackup".into(),
+        db_names: Vec::new(),
+    };
+    let job = emu
+        .state
+        .jobs()
+        .push(instance, now - 2_000, 300, spec, None);
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let store = Store::open(&url).await.unwrap();
+        let new = |id: &str, created_ms| NewSubmission {
+            id: id.into(),
+            created_ms,
+            caller: "anonymous".into(),
+            region: "cn-hangzhou".into(),
+            instance: instance.into(),
+            params: snapshot(instance),
+        };
+        store
+            .insert_sending(&new("A", now - 3_000), "gone", now + 60_000)
+            .await
+            .unwrap();
+        let sent = Outcome::Sent {
+            job_id: job.to_string(),
+            request_id: None,
+        };
+        assert!(
+            store
+                .record_outcome("A", "gone", &sent, now - 2_000)
+                .await
+                .unwrap()
+        );
+        // The replica that died had taken A to follow it: A is its for 3 more seconds.
+        let taken = store
+            .claim_work("gone", now, Duration::from_secs(3), 10)
+            .await
+            .unwrap();
+        assert_eq!(taken.len(), 1);
+        // B's sender died in the middle of its call.
+        store
+            .insert_sending(&new("B", now - 1_000), "gone", now - 1)
+            .await
+            .unwrap();
+    });
+    let mut setup = ProxySetup::new(up.endpoint());
+    setup.database = url;
+    let proxy = Proxy::start(setup);
+    let row = |id: &str| proxy.get(&format!("/api/history/{id}")).json();
+    let [a, b] = eventually(Duration::from_secs(15), "both rows final", || {
+        let (a, b) = (row("A"), row("B"));
+        (a["Final"] == true && b["Final"] == true).then_some([a, b])
+    });
+    let set = (job + 1_000_000_000).to_string();
+    assert_eq!(
+        (&a["BackupStatus"], &a["BackupId"]),
+        (&Value::from("Finished"), &Value::from(set)),
+        "{a}"
+    );
+    assert_eq!(b["State"], "not-started", "{b}");
+    assert_eq!(up.count("CreateBackup"), 0, "a backup was sent");
+}
+
 /// Posts a pair of simultaneous submits of one instance, one to each replica (a double click).
 fn pair(a: std::net::SocketAddr, b: std::net::SocketAddr, id: &str) -> [Option<Value>; 2] {
     let body = snapshot(id);
@@ -438,16 +524,31 @@ fn two_replicas_on_one_postgresql_record_each_submit_once_even_when_killed_mid_r
             );
         }
     }
-    // Every job the service created belongs to exactly one row: no backup without a record.
-    let jobs: Vec<u64> = emu.state.jobs().all.iter().map(|j| j.id).collect();
+    // Every job the service created belongs to exactly one row: no backup without a
+    // record. A row reconciled after its job ended knows the set it made, not the job.
     let attributed: Vec<u64> = rows
         .iter()
         .filter_map(|r| r["BackupJobId"].as_str()?.parse().ok())
         .collect();
     let attributed_set: BTreeSet<u64> = attributed.iter().copied().collect();
     assert_eq!(attributed.len(), attributed_set.len(), "a job in two rows");
-    for j in &jobs {
-        assert!(attributed_set.contains(j), "job {j} has no row");
+    let sets: Vec<u64> = rows
+        .iter()
+        .filter_map(|r| r["BackupId"].as_str()?.parse().ok())
+        .collect();
+    let sets_set: BTreeSet<u64> = sets.iter().copied().collect();
+    assert_eq!(sets.len(), sets_set.len(), "a backup set in two rows");
+    for j in &emu.state.jobs().all {
+        let number = |r: &Value, field: &str| r[field].as_str()?.parse::<u64>().ok();
+        let row = rows.iter().find(|r| {
+            number(r, "BackupJobId") == Some(j.id) || number(r, "BackupId") == Some(j.backup_id())
+        });
+        let Some(row) = row else {
+            panic!("job {} has no row", j.id);
+        };
+        if row["BackupJobId"].is_string() && row["BackupId"].is_string() {
+            assert_eq!(number(row, "BackupId"), Some(j.backup_id()), "{row}");
+        }
     }
     // Never sent twice: at most one call per row.
     assert!(up.count("CreateBackup") <= rows.len());

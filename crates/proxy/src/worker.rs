@@ -3,8 +3,9 @@
 //!
 //! - turns a `sending` row whose sender stopped (a crash) into `unknown`;
 //! - reconciles an `unknown` outcome with DescribeBackupTasks and DescribeBackups: a
-//!   manual job (or backup set) of the instance that no other submission has is
-//!   attributed to it; if none appears within the reconcile window, it is `not-started`;
+//!   manual job (or backup set) of the instance that no other submission has (nor made:
+//!   the sets of other submissions' jobs are asked for) is attributed to it; if none
+//!   appears within the reconcile window, it is `not-started`;
 //! - follows a sent job with DescribeBackupTasks to `Finished` (its BackupId) or `Failed`
 //!   (the service's reason).
 //!
@@ -166,7 +167,8 @@ async fn reconcile(app: &App, row: &Submission) -> Result<(), ProxyError> {
             .await
             .map_err(store_err);
     }
-    let (jobs, sets) = app.store.claimed(&row.instance).await.map_err(store_err)?;
+    let claimed = app.store.claimed(&row.instance).await.map_err(store_err)?;
+    let jobs = &claimed.jobs;
     let id_param = ("DBInstanceId".to_owned(), row.instance.clone());
     let tasks = app
         .upstream
@@ -198,7 +200,24 @@ async fn reconcile(app: &App, row: &Submission) -> Result<(), ProxyError> {
             return Ok(());
         }
     }
-    // Or it ran already: a manual backup set that started since the submission.
+    // Or it ran already: a manual backup set that started since the submission, and
+    // that no other submission's job made. A set does not name its job, so the jobs of
+    // others whose set the record does not know yet are asked for theirs.
+    let mut sets = claimed.sets.clone();
+    for job_id in &claimed.sets_unknown {
+        match set_of(app, &region, &row.instance, job_id).await? {
+            JobSet::Made(set) => sets.push(set),
+            JobSet::NotYet => {}
+            JobSet::Untold => {
+                // Whose a new set is cannot be told yet: the outcome stays unknown.
+                return app
+                    .store
+                    .postpone(&row.id, &app.owner, retry)
+                    .await
+                    .map_err(store_err);
+            }
+        }
+    }
     let minute = UtcTime::from_unix((row.created_ms / 1000 - 60).max(0)).to_string();
     let start = format!("{}Z", &minute[..minute.len().saturating_sub(4)]);
     let backups = app
@@ -261,6 +280,50 @@ async fn reconcile(app: &App, row: &Submission) -> Result<(), ProxyError> {
         .postpone(&row.id, &app.owner, retry)
         .await
         .map_err(store_err)
+}
+
+/// What the service says of a job's backup set.
+enum JobSet {
+    /// The job finished and made this set.
+    Made(String),
+    /// The job has made no set (still running, or failed).
+    NotYet,
+    /// The service does not report the job, or not the set it made.
+    Untold,
+}
+
+async fn set_of(
+    app: &App,
+    region: &Region,
+    instance: &str,
+    job_id: &str,
+) -> Result<JobSet, ProxyError> {
+    let answer = app
+        .upstream
+        .call(
+            region,
+            "DescribeBackupTasks",
+            vec![
+                ("DBInstanceId".into(), instance.to_owned()),
+                ("BackupJobId".into(), job_id.to_owned()),
+            ],
+        )
+        .await?
+        .json();
+    Ok(
+        match list(&answer, "DescribeBackupTasks", "Items", "BackupJob")?.first() {
+            Some(item) => {
+                let job = job_of(item);
+                match (job.backup_id, job.status.as_str()) {
+                    (Some(set), _) => JobSet::Made(set),
+                    // Finished, but the set it made is not said.
+                    (None, "Finished") => JobSet::Untold,
+                    (None, _) => JobSet::NotYet,
+                }
+            }
+            None => JobSet::Untold,
+        },
+    )
 }
 
 async fn follow(app: &App, row: &Submission) -> Result<(), ProxyError> {

@@ -597,23 +597,31 @@ impl Store {
     }
 
     /// The jobs and backup sets of an instance already attributed to a submission.
-    pub async fn claimed(&self, instance: &str) -> Result<(Vec<String>, Vec<String>), StoreError> {
+    pub async fn claimed(&self, instance: &str) -> Result<Claimed, StoreError> {
         let rows = sqlx::query(
-            "SELECT backup_job_id, backup_id FROM submissions WHERE instance = $1 AND (backup_job_id IS NOT NULL OR backup_id IS NOT NULL)",
+            "SELECT backup_job_id, backup_id, job_status FROM submissions \
+             WHERE instance = $1 AND (backup_job_id IS NOT NULL OR backup_id IS NOT NULL)",
         )
         .bind(instance)
         .fetch_all(&self.pool)
         .await?;
-        let (mut jobs, mut sets) = (Vec::new(), Vec::new());
+        let mut claimed = Claimed::default();
         for r in &rows {
-            if let Some(j) = r.try_get::<Option<String>, _>("backup_job_id")? {
-                jobs.push(j);
+            let job = r.try_get::<Option<String>, _>("backup_job_id")?;
+            let set = r.try_get::<Option<String>, _>("backup_id")?;
+            let status = r.try_get::<Option<String>, _>("job_status")?;
+            if let Some(j) = job {
+                // A job that may have made a set this record does not know yet.
+                if set.is_none() && !matches!(status.as_deref(), Some("Failed" | "Lost")) {
+                    claimed.sets_unknown.push(j.clone());
+                }
+                claimed.jobs.push(j);
             }
-            if let Some(b) = r.try_get::<Option<String>, _>("backup_id")? {
-                sets.push(b);
+            if let Some(b) = set {
+                claimed.sets.push(b);
             }
         }
-        Ok((jobs, sets))
+        Ok(claimed)
     }
 
     /// The newest submission of an instance not yet ended: what this proxy has going on it.
@@ -1054,6 +1062,19 @@ pub struct PlanRun {
     pub rate_milli: i64,
 }
 
+/// What the record already gives to submissions on one instance: a job or backup set
+/// in here is not free for another submission to take.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Claimed {
+    /// Jobs attributed to a submission.
+    pub jobs: Vec<String>,
+    /// Backup sets attributed to a submission.
+    pub sets: Vec<String>,
+    /// Those of `jobs` whose backup set is not recorded yet (running, or finished since
+    /// last looked at): a set that appears may be theirs.
+    pub sets_unknown: Vec<String>,
+}
+
 /// A running plan taken under lease.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RunningPlan {
@@ -1277,7 +1298,19 @@ mod tests {
                     .await
                     .unwrap()
             );
-            assert_eq!(s.claimed("rm-a").await.unwrap().0, vec!["9".to_owned()]);
+            let claimed = s.claimed("rm-a").await.unwrap();
+            assert_eq!(claimed.jobs, vec!["9".to_owned()]);
+            // Its set is not known yet: a set that appears may be its.
+            assert_eq!(claimed.sets_unknown, vec!["9".to_owned()]);
+            let done = JobUpdate {
+                status: "Finished".into(),
+                backup_id: Some("1009".into()),
+                ..JobUpdate::default()
+            };
+            assert!(s.update_job("a", "p1", &done, 7300, 7300).await.unwrap());
+            let claimed = s.claimed("rm-a").await.unwrap();
+            assert_eq!(claimed.sets, vec!["1009".to_owned()]);
+            assert!(claimed.sets_unknown.is_empty());
             let b = s.get("b").await.unwrap().unwrap();
             assert!(b.is_final() && b.state == State::NotStarted);
         });
