@@ -526,20 +526,13 @@ fn two_replicas_on_one_postgresql_record_each_submit_once_even_when_killed_mid_r
     }
     // Every job the service created belongs to exactly one row: no backup without a
     // record. A row reconciled after its job ended knows the set it made, not the job.
-    let attributed: Vec<u64> = rows
-        .iter()
-        .filter_map(|r| r["BackupJobId"].as_str()?.parse().ok())
-        .collect();
-    let attributed_set: BTreeSet<u64> = attributed.iter().copied().collect();
-    assert_eq!(attributed.len(), attributed_set.len(), "a job in two rows");
-    let sets: Vec<u64> = rows
-        .iter()
-        .filter_map(|r| r["BackupId"].as_str()?.parse().ok())
-        .collect();
-    let sets_set: BTreeSet<u64> = sets.iter().copied().collect();
-    assert_eq!(sets.len(), sets_set.len(), "a backup set in two rows");
+    let number = |r: &Value, field: &str| r[field].as_str()?.parse::<u64>().ok();
+    for (field, what) in [("BackupJobId", "a job"), ("BackupId", "a backup set")] {
+        let all: Vec<u64> = rows.iter().filter_map(|r| number(r, field)).collect();
+        let distinct: BTreeSet<u64> = all.iter().copied().collect();
+        assert_eq!(all.len(), distinct.len(), "{what} in two rows");
+    }
     for j in &emu.state.jobs().all {
-        let number = |r: &Value, field: &str| r[field].as_str()?.parse::<u64>().ok();
         let row = rows.iter().find(|r| {
             number(r, "BackupJobId") == Some(j.id) || number(r, "BackupId") == Some(j.backup_id())
         });
