@@ -298,8 +298,26 @@ async fn set_of(
     instance: &str,
     job_id: &str,
 ) -> Result<JobSet, ProxyError> {
-    let answer = app
-        .upstream
+    let answer = describe_job(app, region, instance, job_id).await?.json();
+    Ok(match first_job(&answer)? {
+        Some(job) => match (job.backup_id, job.status.as_str()) {
+            (Some(set), _) => JobSet::Made(set),
+            // Finished, but the set it made is not said.
+            (None, "Finished") => JobSet::Untold,
+            (None, _) => JobSet::NotYet,
+        },
+        None => JobSet::Untold,
+    })
+}
+
+/// DescribeBackupTasks for one job of an instance.
+async fn describe_job(
+    app: &App,
+    region: &Region,
+    instance: &str,
+    job_id: &str,
+) -> Result<crate::upstream::Reply, ProxyError> {
+    app.upstream
         .call(
             region,
             "DescribeBackupTasks",
@@ -308,46 +326,28 @@ async fn set_of(
                 ("BackupJobId".into(), job_id.to_owned()),
             ],
         )
-        .await?
-        .json();
-    Ok(
-        match list(&answer, "DescribeBackupTasks", "Items", "BackupJob")?.first() {
-            Some(item) => {
-                let job = job_of(item);
-                match (job.backup_id, job.status.as_str()) {
-                    (Some(set), _) => JobSet::Made(set),
-                    // Finished, but the set it made is not said.
-                    (None, "Finished") => JobSet::Untold,
-                    (None, _) => JobSet::NotYet,
-                }
-            }
-            None => JobSet::Untold,
-        },
-    )
+        .await
+}
+
+/// The job a DescribeBackupTasks answer reports first, if any.
+fn first_job(answer: &Value) -> Result<Option<JobUpdate>, ProxyError> {
+    Ok(list(answer, "DescribeBackupTasks", "Items", "BackupJob")?
+        .first()
+        .map(job_of))
 }
 
 async fn follow(app: &App, row: &Submission) -> Result<(), ProxyError> {
     let store_err = |e: rds_backup_store::StoreError| ProxyError::StoreUnavailable(e.to_string());
     let now = now_ms();
     let next = now + ms(app.pace.job_poll);
-    let Some(job_id) = row.backup_job_id.clone() else {
+    let Some(job_id) = row.backup_job_id.as_deref() else {
         return Ok(());
     };
     let region = Region::new(&row.region).map_err(|e| ProxyError::UpstreamShape {
         action: "follow".into(),
         what: e.to_string(),
     })?;
-    let answer = app
-        .upstream
-        .call(
-            &region,
-            "DescribeBackupTasks",
-            vec![
-                ("DBInstanceId".into(), row.instance.clone()),
-                ("BackupJobId".into(), job_id),
-            ],
-        )
-        .await;
+    let answer = describe_job(app, &region, &row.instance, job_id).await;
     let body = match answer {
         Ok(r) => r.json(),
         // The service answers, but does not know the instance (any more).
@@ -362,9 +362,8 @@ async fn follow(app: &App, row: &Submission) -> Result<(), ProxyError> {
             return Err(e);
         }
     };
-    match list(&body, "DescribeBackupTasks", "Items", "BackupJob")?.first() {
-        Some(item) => {
-            let job = job_of(item);
+    match first_job(&body)? {
+        Some(job) => {
             app.store
                 .update_job(&row.id, &app.owner, &job, now, next)
                 .await
