@@ -4,7 +4,7 @@
 # same process, with a demo fleet. The record of backups is SQLite in target/run-data/.
 # It prints the URL to open. Extra arguments go to rds-backup-proxy (see
 # `target/release/rds-backup-proxy --help`).
-# The first run installs the web tools (trunk, wasm-bindgen; about 16 minutes once).
+# The first run installs the web tools (trunk, wasm-bindgen; 5 to 11 minutes once).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rustup show active-toolchain >/dev/null 2>&1 || rustup toolchain install

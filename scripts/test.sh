@@ -8,7 +8,11 @@ cd "$(dirname "$0")/.."
 
 step() { printf '\n== %s\n' "$*"; }
 
-step "toolchain and web tools (trunk, wasm-bindgen, wasm-opt, chromium; skipped when present)"
+# A fresh clone builds everything once: incremental compilation's caches (1.4 GB of
+# target/ after the suite) would only be written, never read.
+export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
+
+step "toolchain and web tools (trunk, wasm-bindgen, wasm-opt, brotli, chromium; skipped when present)"
 rustup show active-toolchain >/dev/null 2>&1 || rustup toolchain install
 TOOLS_PATH=$(bash scripts/web-tools.sh --browser)
 export PATH="$TOOLS_PATH:$PATH"
@@ -31,6 +35,21 @@ fi
 
 step "official SDK and browser test peers (pinned; skipped when up to date)"
 bash tests/sdk/setup.sh
+
+step "a temporary directory of this run's own (TMPDIR): what a test leaves in it fails the run"
+run_tmp=$(mktemp -d "${TMPDIR:-/tmp}/rds-backup-tests.XXXXXX")
+chmod 1777 "$run_tmp" # PostgreSQL's throwaway clusters run as the postgres user
+trap 'rm -rf "$run_tmp"' EXIT
+export TMPDIR=$run_tmp
+
+step "disk free for target/ (a new clone's run writes about 4 GB there)"
+target_dir="${CARGO_TARGET_DIR:-target}"
+mkdir -p "$target_dir"
+free_mb=$(df -Pm "$target_dir" | awk 'NR==2 {print $4}')
+echo "free: ${free_mb} MB on the file system of $target_dir"
+if [ "${free_mb:-0}" -lt 5000 ]; then
+  echo "warning: less than 5 GB free; the build may run out of disk (the linker then dies with 'Bus error')" >&2
+fi
 
 step "cargo fmt --check"
 cargo fmt --all -- --check
@@ -57,5 +76,12 @@ node --test --test-concurrency=1 tests/packages/ tests/browser/
 
 step "the container image: built (static musl binary on scratch), run in demo mode, one backup driven through it"
 bash scripts/test-image.sh
+
+step "nothing left behind in the run's temporary directory"
+left=$(find "$TMPDIR" -mindepth 1 -maxdepth 1 -name 'rds-*' -printf '%f\n')
+if [ -n "$left" ]; then
+  printf 'the tests left these behind (each should remove what it made):\n%s\n' "$left" >&2
+  exit 1
+fi
 
 printf '\nall checks passed\n'

@@ -12,7 +12,7 @@ use rds_backup_e2e::netns::Netns;
 use rds_backup_e2e::*;
 use serde_json::{Value, json};
 use std::io::BufRead;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 const EMULATOR: &str = env!("CARGO_BIN_EXE_emulator-under-test");
@@ -20,23 +20,17 @@ const PROBE: &str = env!("CARGO_BIN_EXE_chain-probe");
 const ROLE: &str = "acs:ram::1234567890123456:role/app";
 const OIDC_PROVIDER: &str = "acs:ram::1234567890123456:oidc-provider/ack-rrsa";
 
-fn python() -> PathBuf {
-    repo_root().join("tests/sdk/python/.venv/bin/python")
-}
-
-fn tmp(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("rds-cred-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
+fn tmp(name: &str) -> tempfile::TempDir {
+    scratch(&format!("cred-{name}"))
 }
 
 /// CA, STS certificate, OIDC key, JWKS and token (`tests/sdk/python/chain_fixtures.py`).
-fn fixtures() -> PathBuf {
-    let dir = tmp("fixtures");
-    let out = std::process::Command::new(python())
+fn fixtures() -> tempfile::TempDir {
+    let tmp_dir = tmp("fixtures");
+    let dir = tmp_dir.path();
+    let out = std::process::Command::new(sdk_python())
         .arg(repo_root().join("tests/sdk/python/chain_fixtures.py"))
-        .arg(&dir)
+        .arg(dir)
         .output()
         .unwrap();
     assert!(
@@ -44,7 +38,7 @@ fn fixtures() -> PathBuf {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    dir
+    tmp_dir
 }
 
 /// An emulator inside `ns`: STS over HTTPS on 10.203.0.1:443, deterministic keys, the
@@ -281,7 +275,8 @@ fn scenarios(fx: &Path) -> Vec<Scenario> {
 
 #[test]
 fn the_chain_picks_the_same_provider_and_key_as_the_official_python_library() {
-    let fx = fixtures();
+    let fx_dir = fixtures();
+    let fx = fx_dir.path();
     let with_metadata = Netns::new(
         &format!("rdsm{}", std::process::id()),
         &["10.203.0.1", "100.100.100.200"],
@@ -293,12 +288,13 @@ fn the_chain_picks_the_same_provider_and_key_as_the_official_python_library() {
         HOSTS,
     );
     let mut emulators = vec![
-        emulator_in(&with_metadata, &fx, "100.100.100.200:80"),
-        emulator_in(&without, &fx, "10.203.0.2:8080"),
+        emulator_in(&with_metadata, fx, "100.100.100.200:80"),
+        emulator_in(&without, fx, "10.203.0.2:8080"),
     ];
     let mut compared = Vec::new();
-    for s in scenarios(&fx) {
-        let home = tmp(&format!("home-{}", compared.len()));
+    for s in scenarios(fx) {
+        let home_dir = tmp(&format!("home-{}", compared.len()));
+        let home = home_dir.path();
         if let Some(cli) = &s.cli {
             std::fs::create_dir_all(home.join(".aliyun")).unwrap();
             std::fs::write(home.join(".aliyun/config.json"), cli.to_string()).unwrap();
@@ -321,7 +317,7 @@ fn the_chain_picks_the_same_provider_and_key_as_the_official_python_library() {
         }
         env.extend(s.env.iter().map(|(k, v)| ((*k).to_owned(), v.clone())));
         let ns = if s.metadata { &with_metadata } else { &without };
-        let py = python();
+        let py = sdk_python();
         let official: Value = serde_json::from_slice(
             &ns.run(
                 py.to_str().unwrap(),

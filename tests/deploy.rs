@@ -8,22 +8,12 @@
 
 use clap::Parser;
 use rds_backup_e2e::process::ProxyProcess;
-use rds_backup_e2e::repo_root;
+use rds_backup_e2e::{repo_root, sdk_python};
 use rds_backup_proxy::config::Args;
 use serde_json::Value;
 use std::path::PathBuf;
 
 const EXE: &str = env!("CARGO_BIN_EXE_proxy-under-test");
-
-fn python() -> PathBuf {
-    let p = repo_root().join("tests/sdk/python/.venv/bin/python");
-    assert!(
-        p.exists(),
-        "{} is missing: run tests/sdk/setup.sh",
-        p.display()
-    );
-    p
-}
 
 fn manifests() -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(repo_root().join("deploy/kubernetes"))
@@ -38,7 +28,7 @@ fn manifests() -> Vec<PathBuf> {
 
 /// Every document of the manifests, by kind.
 fn documents() -> Vec<Value> {
-    let out = std::process::Command::new(python())
+    let out = std::process::Command::new(sdk_python())
         .arg(repo_root().join("tests/sdk/python/yaml_to_json.py"))
         .args(manifests())
         .output()
@@ -322,8 +312,8 @@ fn the_systemd_unit_uses_the_proxy_flags_and_verifies_without_a_warning() {
     let Ok(analyze) = which("systemd-analyze") else {
         panic!("systemd-analyze is missing (Debian's systemd): scripts/test.sh installs it");
     };
-    let dir = std::env::temp_dir().join(format!("rds-deploy-unit-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let tmp_dir = rds_backup_e2e::scratch("deploy-unit");
+    let dir = tmp_dir.path();
     let unit = dir.join("rds-backup-proxy.service");
     std::fs::write(&unit, text.replace("/usr/local/bin/rds-backup-proxy", EXE)).unwrap();
     let out = std::process::Command::new(analyze)

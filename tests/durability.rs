@@ -47,17 +47,8 @@ fn snapshot(id: &str) -> String {
     format!(r#"{{"RegionId":"cn-hangzhou","DBInstanceId":"{id}","BackupMethod":"Snapshot"}}"#)
 }
 
-fn tmp(name: &str) -> std::path::PathBuf {
-    let d = std::env::temp_dir().join(format!(
-        "rds-durability-{name}-{}-{}",
-        std::process::id(),
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_nanos()
-    ));
-    std::fs::create_dir_all(&d).unwrap();
-    d
+fn tmp(name: &str) -> tempfile::TempDir {
+    scratch(&format!("durability-{name}"))
 }
 
 /// Polls `f` until it gives `Some` (at most `limit`).
@@ -159,7 +150,8 @@ fn kill_9_between_sending_and_the_answer_then_a_restart_reconciles_the_row_to_th
     let emu = Emulator::start_live(fleet(1), 12_000, 0);
     let up = FakeUpstream::start(emu.addr);
     up.on("CreateBackup", Behaviour::ForwardThenHang);
-    let db = tmp("kill9").join("record.db");
+    let tmp_dir = tmp("kill9");
+    let db = tmp_dir.path().join("record.db");
     let args = vec![
         "--upstream".to_owned(),
         format!("http://{}", up.addr),
@@ -239,7 +231,8 @@ fn immutable(path: &std::path::Path, on: bool) {
 fn a_read_only_sqlite_record_means_nothing_is_sent() {
     let emu = Emulator::start_live(fleet(3), 200, 0);
     let up = FakeUpstream::start(emu.addr);
-    let dir = tmp("readonly");
+    let tmp_dir = tmp("readonly");
+    let dir = tmp_dir.path();
     let db = dir.join("record.db");
     let mut setup = ProxySetup::new(up.endpoint());
     setup.database = format!("sqlite://{}", db.display());
@@ -312,7 +305,8 @@ fn an_unknown_outcome_never_takes_the_backup_set_of_another_submissions_job() {
     // job: B must not take A's set (A could then never record its end).
     let emu = Emulator::start_live(fleet(1), 300, 0);
     let up = FakeUpstream::start(emu.addr);
-    let url = format!("sqlite://{}", tmp("sets").join("record.db").display());
+    let tmp_dir = tmp("sets");
+    let url = format!("sqlite://{}", tmp_dir.path().join("record.db").display());
     let instance = "pgm-fleet-000";
     let now = i64::try_from(
         std::time::SystemTime::now()

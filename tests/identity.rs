@@ -505,26 +505,32 @@ fn a_policy_that_cannot_mean_what_it_says_stops_the_start() {
     assert!(e.contains("'bob'") && e.contains("Permit"), "{e}");
 }
 
-fn dist() -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("rds-identity-dist-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+fn dist() -> tempfile::TempDir {
+    let tmp_dir = scratch("identity-dist");
+    let dir = tmp_dir.path();
     std::fs::write(
         dir.join("index.html"),
         "<!doctype html><title>console</title><script type=\"module\">import init from '/web-1.js'; init();</script>",
     )
     .unwrap();
     std::fs::write(dir.join("web-1.js"), "export default function init() {}").unwrap();
-    // A wasm with the gzip -9 copy Trunk's post_build hook writes (scripts/precompress.sh).
+    // A wasm with the gzip -9 and brotli copies Trunk's post_build hook writes
+    // (scripts/precompress.sh; brotli from scripts/web-tools.sh).
     let wasm = dir.join("web-1_bg.wasm");
     let body: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
     std::fs::write(&wasm, body).unwrap();
-    let ok = std::process::Command::new("gzip")
-        .args(["-9", "-n", "-k", "-f"])
-        .arg(&wasm)
-        .status()
-        .unwrap();
-    assert!(ok.success());
-    dir
+    for (tool, args) in [
+        ("gzip", ["-9", "-n", "-k", "-f"]),
+        ("brotli", ["-q", "11", "-k", "-f"]),
+    ] {
+        let ok = std::process::Command::new(tool)
+            .args(args)
+            .arg(&wasm)
+            .status()
+            .unwrap_or_else(|e| panic!("{tool}: {e} (bash scripts/web-tools.sh installs it)"));
+        assert!(ok.success(), "{tool} failed");
+    }
+    tmp_dir
 }
 
 #[test]
@@ -533,7 +539,7 @@ fn foreign_hosts_and_origins_are_refused_and_pages_carry_their_policy() {
     let up = FakeUpstream::start(emu.addr);
     let mut setup = ProxySetup::new(up.endpoint());
     let setup_dist = dist();
-    setup.dist = Some(setup_dist.clone());
+    setup.dist = Some(setup_dist.path().to_path_buf());
     let proxy = Proxy::start(setup);
     for target in ["/api/config", "/api/instances?RegionId=cn-hangzhou", "/"] {
         let r = proxy.request("GET", target, &[("host", "evil.example:8080")], "");
@@ -613,27 +619,34 @@ fn foreign_hosts_and_origins_are_refused_and_pages_carry_their_policy() {
         proxy.get("/web-1.js").header("cache-control"),
         Some("public, max-age=31536000, immutable")
     );
-    // The precompressed copy is served as it is, whatever else the browser accepts.
-    let gz_len = std::fs::metadata(setup_dist.join("web-1_bg.wasm.gz"))
-        .unwrap()
-        .len();
-    let wasm = proxy.request(
-        "GET",
-        "/web-1_bg.wasm",
-        &[("accept-encoding", "gzip, deflate, br, zstd")],
-        "",
-    );
-    assert_eq!(wasm.status, 200);
-    assert_eq!(wasm.header("content-encoding"), Some("gzip"));
-    assert_eq!(wasm.header("content-type"), Some("application/wasm"));
-    assert_eq!(
-        wasm.header("content-length"),
-        Some(gz_len.to_string().as_str())
-    );
-    assert_eq!(
-        wasm.header("cache-control"),
-        Some("public, max-age=31536000, immutable")
-    );
+    // The precompressed copies are served as they are: brotli to a browser that takes it
+    // (Chromium's header), gzip to one that takes only gzip, the file itself otherwise.
+    let len = |name: &str| {
+        std::fs::metadata(setup_dist.path().join(name))
+            .unwrap()
+            .len()
+            .to_string()
+    };
+    for (accepts, encoding, file) in [
+        ("gzip, deflate, br, zstd", Some("br"), "web-1_bg.wasm.br"),
+        ("gzip", Some("gzip"), "web-1_bg.wasm.gz"),
+        ("identity", None, "web-1_bg.wasm"),
+    ] {
+        let wasm = proxy.request("GET", "/web-1_bg.wasm", &[("accept-encoding", accepts)], "");
+        assert_eq!(wasm.status, 200, "{accepts}");
+        assert_eq!(wasm.header("content-encoding"), encoding, "{accepts}");
+        assert_eq!(wasm.header("content-type"), Some("application/wasm"));
+        assert_eq!(
+            wasm.header("content-length"),
+            Some(len(file).as_str()),
+            "{accepts}"
+        );
+        assert_eq!(wasm.header("vary"), Some("accept-encoding"), "{accepts}");
+        assert_eq!(
+            wasm.header("cache-control"),
+            Some("public, max-age=31536000, immutable")
+        );
+    }
 }
 
 #[test]

@@ -14,24 +14,15 @@ use rds_backup_emulator::fleet::Instance;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 const EXE: &str = env!("CARGO_BIN_EXE_proxy-under-test");
 
-fn tmp(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!(
-        "rds-operations-{name}-{}-{}",
-        std::process::id(),
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_nanos()
-    ));
-    std::fs::create_dir_all(&d).unwrap();
-    d
+fn tmp(name: &str) -> tempfile::TempDir {
+    scratch(&format!("operations-{name}"))
 }
 
 fn eventually<T>(limit: Duration, what: &str, mut f: impl FnMut() -> Option<T>) -> T {
@@ -161,24 +152,25 @@ fn request(
 
 #[test]
 fn metrics_scraped_during_a_load_count_what_was_sent_and_carry_no_user_or_instance() {
-    let dir = tmp("metrics");
+    let tmp_dir = tmp("metrics");
+    let dir = tmp_dir.path();
     let args: Vec<String> = vec![
         "--demo".into(),
         "--demo-fleet".into(),
         write(
-            &dir,
+            dir,
             "fleet.json",
             &serde_json::to_string(&fleet(40)).unwrap(),
         ),
         "--tokens".into(),
         write(
-            &dir,
+            dir,
             "tokens.json",
             r#"{"tok-alice-0001-metrics": "alice.metrics", "tok-bob-0002-metrics": "bob.metrics"}"#,
         ),
         "--policies".into(),
         write(
-            &dir,
+            dir,
             "policies.json",
             r#"{
                 "alice.metrics": {"Statement": [{"Effect": "Allow", "Action": "rds:*", "Resource": "*"}]},
@@ -422,7 +414,8 @@ fn immutable(path: &Path, on: bool) {
 
 #[test]
 fn readiness_goes_false_when_the_store_takes_no_writes_and_true_after() {
-    let dir = tmp("ready-store");
+    let tmp_dir = tmp("ready-store");
+    let dir = tmp_dir.path();
     let db = dir.join("record.db");
     let proxy = ProxyProcess::start(
         EXE,
@@ -633,7 +626,8 @@ fn json_lines(path: &Path) -> Vec<Value> {
 
 #[test]
 fn json_logs_parse_line_by_line_and_carry_the_request_id_callers_see() {
-    let dir = tmp("json-logs");
+    let tmp_dir = tmp("json-logs");
+    let dir = tmp_dir.path();
     let logs = dir.join("stderr.log");
     let proxy = ProxyProcess::start_logged(
         EXE,
@@ -641,7 +635,7 @@ fn json_logs_parse_line_by_line_and_carry_the_request_id_callers_see() {
             "--demo".into(),
             "--demo-fleet".into(),
             write(
-                &dir,
+                dir,
                 "fleet.json",
                 &serde_json::to_string(&fleet(2)).unwrap(),
             ),

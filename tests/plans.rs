@@ -8,7 +8,7 @@
 use rds_backup_core::plan::PlanItem;
 use rds_backup_core::{Context, Draft, validate};
 use rds_backup_e2e::process::ProxyProcess;
-use rds_backup_e2e::{Reply, send_raw};
+use rds_backup_e2e::{Reply, scratch, send_raw};
 use rds_backup_emulator::Fleet;
 use serde_json::{Value, json};
 use std::path::PathBuf;
@@ -16,15 +16,14 @@ use std::process::Command;
 
 const EXE: &str = env!("CARGO_BIN_EXE_proxy-under-test");
 
-fn tmp(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("rds-plans-{name}-{}", std::process::id()));
-    std::fs::create_dir_all(&d).unwrap();
-    d
+fn tmp(name: &str) -> tempfile::TempDir {
+    scratch(&format!("plans-{name}"))
 }
 
 /// A proxy in demo mode serving the generated fleet of `n` instances.
 fn proxy(name: &str, n: usize, extra: &[&str]) -> ProxyProcess {
-    let dir = tmp(name);
+    let tmp_dir = tmp(name);
+    let dir = tmp_dir.path();
     let fleet = dir.join("fleet.json");
     std::fs::write(&fleet, serde_json::to_string(&Fleet::generated(n)).unwrap()).unwrap();
     let mut args: Vec<String> = ["--demo", "--demo-fleet"]
@@ -33,7 +32,7 @@ fn proxy(name: &str, n: usize, extra: &[&str]) -> ProxyProcess {
         .collect();
     args.push(fleet.display().to_string());
     args.extend(extra.iter().map(|s| (*s).to_owned()));
-    ProxyProcess::start(EXE, &args, &[])
+    ProxyProcess::start(EXE, &args, &[]).keeping(tmp_dir)
 }
 
 fn post_plan(p: &ProxyProcess, body: &Value, headers: &str) -> Reply {
@@ -197,7 +196,8 @@ fn an_intent_an_instance_cannot_take_is_refused_in_the_forms_words() {
 
 #[test]
 fn the_callers_policy_is_checked_for_every_instance_of_a_plan() {
-    let dir = tmp("policy");
+    let tmp_dir = tmp("policy");
+    let dir = tmp_dir.path();
     let policies = dir.join("policies.json");
     std::fs::write(
         &policies,
@@ -548,7 +548,8 @@ fn a_run_backs_up_every_runnable_instance_once_under_its_limits() {
     };
     let emu = Emulator::start_live(Fleet::generated(size), 1000, 0);
     let since = epoch_ms();
-    let dir = tmp("run");
+    let tmp_dir = tmp("run");
+    let dir = tmp_dir.path();
     let (c, r, pr) = (
         concurrency.to_string(),
         rate.to_string(),
@@ -556,7 +557,7 @@ fn a_run_backs_up_every_runnable_instance_once_under_its_limits() {
     );
     let p = live_proxy(
         &emu,
-        &dir,
+        dir,
         &[
             "--plan-concurrency",
             &c,
@@ -690,7 +691,8 @@ fn a_run_backs_up_every_runnable_instance_once_under_its_limits() {
 fn a_proxy_killed_mid_run_goes_on_after_a_restart_and_starts_no_item_twice() {
     let emu = Emulator::start_live(Fleet::generated(150), 1000, 0);
     let since = epoch_ms();
-    let dir = tmp("kill");
+    let tmp_dir = tmp("kill");
+    let dir = tmp_dir.path();
     let limits = [
         "--plan-concurrency",
         "10",
@@ -699,7 +701,7 @@ fn a_proxy_killed_mid_run_goes_on_after_a_restart_and_starts_no_item_twice() {
         "--plan-rate",
         "15",
     ];
-    let mut p = live_proxy(&emu, &dir, &limits);
+    let mut p = live_proxy(&emu, dir, &limits);
     let plan = items(&post_plan(&p, &json!({"Intent": "whole-instance"}), ""));
     let runnable = plan.iter().filter(|i| i.ok).count();
     // Mid-run: some started, many not.
@@ -707,7 +709,7 @@ fn a_proxy_killed_mid_run_goes_on_after_a_restart_and_starts_no_item_twice() {
     p.kill9();
     let before = jobs_by_instance(&emu, since).len();
     assert!(before < runnable, "killed mid-run");
-    let p = live_proxy(&emu, &dir, &limits);
+    let p = live_proxy(&emu, dir, &limits);
     let view = wait_done(&p, &id, Duration::from_secs(90));
     assert_eq!(view["State"], "finished", "{}", view["Summary"]);
     let jobs = jobs_by_instance(&emu, since);
@@ -734,12 +736,9 @@ fn throttled_calls_are_tried_again_after_the_services_retry_after_and_the_run_fi
     // One CreateBackup in four is throttled with a 400 ms retry-after.
     let emu = Emulator::start_throttled(Fleet::generated(60), 300, 4, 400);
     let since = epoch_ms();
-    let dir = tmp("throttle");
-    let p = live_proxy(
-        &emu,
-        &dir,
-        &["--plan-concurrency", "8", "--plan-rate", "50"],
-    );
+    let tmp_dir = tmp("throttle");
+    let dir = tmp_dir.path();
+    let p = live_proxy(&emu, dir, &["--plan-concurrency", "8", "--plan-rate", "50"]);
     let r = post_plan(&p, &json!({"Intent": "whole-instance"}), "");
     let id = r.json()["PlanId"].as_str().unwrap().to_owned();
     let runnable = r.json()["Summary"]["runnable"].as_u64().unwrap() as usize;
@@ -793,8 +792,9 @@ fn throttled_calls_are_tried_again_after_the_services_retry_after_and_the_run_fi
 fn a_cancelled_plan_starts_nothing_more() {
     let emu = Emulator::start_live(Fleet::generated(100), 500, 0);
     let since = epoch_ms();
-    let dir = tmp("cancel");
-    let p = live_proxy(&emu, &dir, &["--plan-rate", "4"]);
+    let tmp_dir = tmp("cancel");
+    let dir = tmp_dir.path();
+    let p = live_proxy(&emu, dir, &["--plan-rate", "4"]);
     let r = post_plan(&p, &json!({"Intent": "whole-instance"}), "");
     let id = r.json()["PlanId"].as_str().unwrap().to_owned();
     assert_eq!(post(&p, &format!("/api/plans/{id}/run"), "").status, 202);
@@ -831,10 +831,11 @@ fn a_cancelled_plan_starts_nothing_more() {
 fn two_plans_running_at_once_keep_together_under_the_proxys_rate() {
     let emu = Emulator::start_live(Fleet::generated(40), 300, 0);
     let since = epoch_ms();
-    let dir = tmp("two-plans");
+    let tmp_dir = tmp("two-plans");
+    let dir = tmp_dir.path();
     let rate = 5;
     let r = rate.to_string();
-    let p = live_proxy(&emu, &dir, &["--plan-rate", &r, "--plan-concurrency", "20"]);
+    let p = live_proxy(&emu, dir, &["--plan-rate", &r, "--plan-concurrency", "20"]);
     let plan = |regions: [&str; 2]| -> String {
         let r = post_plan(
             &p,
@@ -875,7 +876,8 @@ fn two_plans_running_at_once_keep_together_under_the_proxys_rate() {
 fn a_plan_over_instances_another_plan_is_backing_up_names_its_submissions() {
     let emu = Emulator::start_live(Fleet::generated(20), 6000, 0);
     let since = epoch_ms();
-    let p = live_proxy(&emu, &tmp("job-exists"), &["--plan-rate", "20"]);
+    let dir = tmp("job-exists");
+    let p = live_proxy(&emu, dir.path(), &["--plan-rate", "20"]);
     let first = run_until_jobs(&p, &emu, since, 3);
     let busy = |p: &ProxyProcess| -> Vec<(String, Option<String>)> {
         items(&post_plan(p, &json!({"Intent": "whole-instance"}), ""))
@@ -899,7 +901,8 @@ fn a_plan_over_instances_another_plan_is_backing_up_names_its_submissions() {
         assert!(s.starts_with(&format!("{first}.")), "{instance}: {s:?}");
     }
     // Another proxy with a record of its own did not send them: the code alone.
-    let other = live_proxy(&emu, &tmp("job-exists-other"), &[]);
+    let other_dir = tmp("job-exists-other");
+    let other = live_proxy(&emu, other_dir.path(), &[]);
     let there = busy(&other);
     assert!(!there.is_empty(), "{there:?}");
     assert!(there.iter().all(|(_, s)| s.is_none()), "{there:?}");
@@ -926,8 +929,9 @@ fn direct(emu: &Emulator, args: &[&str]) -> std::process::Output {
 #[test]
 fn a_direct_plan_judges_every_instance_as_the_proxys_plan_does() {
     let emu = Emulator::start_live(Fleet::generated(80), 1000, 0);
-    let dir = tmp("direct-plan");
-    let p = live_proxy(&emu, &dir, &[]);
+    let tmp_dir = tmp("direct-plan");
+    let dir = tmp_dir.path();
+    let p = live_proxy(&emu, dir, &[]);
     for intent in ["whole-instance", "logical-all-databases"] {
         let through_proxy = items(&post_plan(&p, &json!({"Intent": intent}), ""));
         let out = direct(&emu, &["plan", "--intent", intent]);

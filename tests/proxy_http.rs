@@ -527,8 +527,8 @@ fn no_secret_in_any_response_or_log_line() {
 
 #[test]
 fn the_console_is_served_with_types_compression_and_cache_headers() {
-    let dir = std::env::temp_dir().join(format!("rds-proxy-dist-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let tmp_dir = scratch("proxy-dist");
+    let dir = tmp_dir.path();
     std::fs::write(
         dir.join("index.html"),
         format!("<!doctype html><title>console</title>{}", " ".repeat(2000)),
@@ -544,7 +544,7 @@ fn the_console_is_served_with_types_compression_and_cache_headers() {
         [0u8, 97, 115, 109, 1, 0, 0, 0],
     )
     .unwrap();
-    let s = setup_with(|p| p.dist = Some(dir.clone()));
+    let s = setup_with(|p| p.dist = Some(dir.to_path_buf()));
     let index = s.proxy.get("/");
     assert_eq!(index.status, 200);
     assert!(

@@ -89,10 +89,8 @@ fn db(name: &str) -> Database {
     }
 }
 
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("rds-snippets-{name}-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+fn tmp(name: &str) -> tempfile::TempDir {
+    scratch(&format!("snippets-{name}"))
 }
 
 /// Runs a snippet file with credentials in the environment only, the endpoint pointed at the emulator.
@@ -102,7 +100,8 @@ fn run_snippet(
     emu: &Emulator,
     extra_env: &[(&str, String)],
 ) -> String {
-    let home = scratch("home");
+    let home_dir = tmp("home");
+    let home = home_dir.path();
     let mut cmd = Command::new(program);
     cmd.arg(file)
         .env("ALIBABA_CLOUD_ACCESS_KEY_ID", TEST_KEY_ID)
@@ -111,7 +110,7 @@ fn run_snippet(
             "ALIBABA_CLOUD_RDS_ENDPOINT",
             format!("http://{}", emu.host()),
         )
-        .env("HOME", &home)
+        .env("HOME", home)
         .env_remove("ALIBABA_CLOUD_SECURITY_TOKEN")
         .env_remove("ALIBABA_CLOUD_PROFILE")
         .env_remove("ALIBABA_CLOUD_CREDENTIALS_FILE");
@@ -161,7 +160,8 @@ fn python_and_node_snippets_run_unchanged_against_the_emulator() {
         python.exists() && node_modules.exists(),
         "run `bash tests/sdk/setup.sh` first (scripts/test.sh does)"
     );
-    let dir = scratch("exec");
+    let tmp_dir = tmp("exec");
+    let dir = tmp_dir.path();
     for case in &cases {
         for (lang, program, env) in [
             (SnippetLang::Python, python.clone(), vec![]),
@@ -325,7 +325,8 @@ fn the_aliyun_cli_snippet_parses_back_into_the_same_parameters() {
 
 #[test]
 fn php_and_go_snippets_pass_their_linters() {
-    let dir = scratch("lint");
+    let tmp_dir = tmp("lint");
+    let dir = tmp_dir.path();
     for (tool, lang) in [("php", SnippetLang::Php), ("gofmt", SnippetLang::Go)] {
         let found = Command::new("sh")
             .arg("-c")

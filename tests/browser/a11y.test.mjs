@@ -7,12 +7,12 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
+import { scratch } from './scratch.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const bin = (name) => join(root, 'target', process.env.RDS_PROFILE_DIR || 'debug', name);
@@ -46,7 +46,7 @@ function englishCatalogue(lang) {
 const catalogues = { id: englishCatalogue('Id'), 'zh-CN': englishCatalogue('ZhCn') };
 
 before(async () => {
-  const home = mkdtempSync(join(tmpdir(), 'rds-a11y-'));
+  const home = scratch('a11y');
   proxy = spawn(bin('rds-backup-proxy'), ['--demo', '--listen', '127.0.0.1:0', '--dist', join(root, 'dist'), '--demo-job-seconds', '2'], {
     env: { ...process.env, HOME: home },
     stdio: ['ignore', 'pipe', 'ignore'],

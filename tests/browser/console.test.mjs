@@ -5,11 +5,11 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { scratch } from './scratch.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const bin = (name) => join(root, 'target', process.env.RDS_PROFILE_DIR || 'debug', name);
@@ -21,7 +21,7 @@ let base;
 let browser;
 
 before(async () => {
-  const home = mkdtempSync(join(tmpdir(), 'rds-console-'));
+  const home = scratch('console');
   proxy = spawn(bin('rds-backup-proxy'), ['--demo', '--listen', '127.0.0.1:0', '--dist', join(root, 'dist'), '--demo-job-seconds', '3'], {
     env: { ...process.env, HOME: home },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -96,6 +96,26 @@ async function sameAsCore(page, engine, storage, set, label) {
   }
   return core;
 }
+
+test('the console reaches Chromium as the brotli copies the build wrote', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const assets = [];
+  page.on('response', (r) => {
+    if (/\.(wasm|js|css)$/.test(new URL(r.url()).pathname)) assets.push(r);
+  });
+  await page.goto(base);
+  await page.waitForSelector('.banner.demo');
+  assert.ok(assets.length >= 3, assets.map((r) => r.url()).join(' '));
+  for (const r of assets) {
+    const name = new URL(r.url()).pathname.slice(1);
+    assert.equal(r.headers()['content-encoding'], 'br', name);
+    assert.equal(r.headers().vary, 'accept-encoding', name);
+    const { responseBodySize } = await r.request().sizes();
+    assert.equal(responseBodySize, statSync(join(root, 'dist', `${name}.br`)).size, name);
+  }
+  await context.close();
+});
 
 test('for each engine the offered options equal core\'s choices', async () => {
   const page = await open();

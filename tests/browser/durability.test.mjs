@@ -8,11 +8,11 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createServer, request } from 'node:http';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { scratch } from './scratch.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const bin = (name) => join(root, 'target', process.env.RDS_PROFILE_DIR || 'debug', name);
@@ -80,7 +80,7 @@ async function openConsole(url) {
 }
 
 test('a lost answer: the console checks, then shows the job; one CreateBackup only', async () => {
-  const home = mkdtempSync(join(tmpdir(), 'rds-lost-'));
+  const home = scratch('lost');
   const emulator = await started(
     spawn(bin('rds-emulator'), ['--listen', '127.0.0.1:0', '--access-key', 'lostid:lostsecret', '--job-seconds', '3'], { stdio: ['ignore', 'pipe', 'ignore'] }),
     /listening on (\S+)/,
@@ -115,7 +115,7 @@ test('a lost answer: the console checks, then shows the job; one CreateBackup on
 });
 
 test('a failed job: the reason and what to do; recent backups list it and open it in the form', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'rds-failed-'));
+  const dir = scratch('failed');
   const fleet = join(dir, 'fleet.json');
   writeFileSync(fleet, JSON.stringify({
     Instances: [{

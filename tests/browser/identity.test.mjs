@@ -7,11 +7,11 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
-import { mkdtempSync, readFile, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFile, readFileSync, writeFileSync } from 'node:fs';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { scratch } from './scratch.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const types = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css' };
@@ -22,7 +22,7 @@ let portalOrigin;
 let proxy;
 let proxyUrl;
 let browser;
-const auditLog = join(mkdtempSync(join(tmpdir(), 'rds-oidc-')), 'audit.jsonl');
+const auditLog = join(scratch('oidc'), 'audit.jsonl');
 
 /** The host page: the element, given a token by getAccessToken (or not, with ?token=none). */
 function hostPage(search) {
@@ -86,7 +86,7 @@ before(async () => {
   });
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
   portalOrigin = `http://127.0.0.1:${server.address().port}`;
-  const home = mkdtempSync(join(tmpdir(), 'rds-oidc-home-'));
+  const home = scratch('oidc-home');
   proxy = spawn(join(root, 'target', 'debug', 'rds-backup-proxy'), [
     '--demo', '--listen', '127.0.0.1:0', '--dist', '/nonexistent', '--demo-job-seconds', '2',
     '--allow-origin', portalOrigin, '--auth', 'oidc', '--oidc-issuer', issuerUrl,
@@ -163,7 +163,7 @@ test('with no token the console says the user is not signed in and sends nothing
 });
 
 test('standalone with --auth tokens: the console asks for the token once and keeps it for the tab', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'rds-tokens-'));
+  const dir = scratch('tokens');
   const tokens = join(dir, 'tokens.json');
   writeFileSync(tokens, JSON.stringify({ 'bob-token-0123456789ab': 'bob' }));
   const standalone = spawn(join(root, 'target', 'debug', 'rds-backup-proxy'), [

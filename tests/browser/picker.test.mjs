@@ -6,11 +6,11 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { scratch } from './scratch.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const bin = (name) => join(root, 'target', process.env.RDS_PROFILE_DIR || 'debug', name);
@@ -20,7 +20,7 @@ let url;
 let metrics;
 
 before(async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'rds-picker-'));
+  const dir = scratch('picker');
   const fleet = join(dir, 'fleet.json');
   writeFileSync(fleet, execFileSync(bin('rds-emulator'), ['--write-fleet', '5000'], { maxBuffer: 64 << 20 }));
   proxy = spawn(bin('rds-backup-proxy'), [

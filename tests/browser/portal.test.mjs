@@ -6,11 +6,11 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
-import { mkdtempSync, readFile } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { scratch } from './scratch.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const types = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css' };
@@ -35,7 +35,7 @@ before(async () => {
   });
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
   portalOrigin = `http://127.0.0.1:${server.address().port}`;
-  const home = mkdtempSync(join(tmpdir(), 'rds-portal-'));
+  const home = scratch('portal');
   proxy = spawn(join(root, 'target', 'debug', 'rds-backup-proxy'), ['--demo', '--listen', '127.0.0.1:0', '--dist', '/nonexistent', '--demo-job-seconds', '2', '--allow-origin', portalOrigin], {
     env: { ...process.env, HOME: home },
     stdio: ['ignore', 'pipe', 'ignore'],

@@ -26,6 +26,15 @@ pub const STS_TOKEN: &str = "sts-token/with+chars==";
 /// How long a backup job runs in these tests (the clock is moved by hand).
 pub const JOB_MS: i64 = 10_000;
 
+/// A fresh directory `rds-{name}-…` under the system's temporary directory, removed with
+/// everything in it when dropped: a test run leaves nothing behind.
+pub fn scratch(name: &str) -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix(&format!("rds-{name}-"))
+        .tempdir()
+        .unwrap()
+}
+
 /// An emulator serving on a free port of 127.0.0.1, stopped when dropped.
 pub struct Emulator {
     pub addr: SocketAddr,
@@ -372,18 +381,27 @@ pub enum Client {
     NodePop,
 }
 
+/// `path`, which `tests/sdk/setup.sh` makes; a clear failure when it has not run.
+fn set_up(path: PathBuf) -> PathBuf {
+    assert!(
+        path.exists(),
+        "{} is missing: run `bash tests/sdk/setup.sh` (scripts/test.sh does)",
+        path.display()
+    );
+    path
+}
+
+/// The SDK peers' Python (`tests/sdk/python/.venv`, with the official libraries).
+pub fn sdk_python() -> PathBuf {
+    set_up(repo_root().join("tests/sdk/python/.venv/bin/python"))
+}
+
 /// The interpreter and script for a client; a clear failure when `tests/sdk/setup.sh` has not run.
 fn program(client: Client) -> (PathBuf, PathBuf) {
     let sdk = repo_root().join("tests/sdk");
-    let python = sdk.join("python/.venv/bin/python");
-    let node_modules = sdk.join("node/node_modules");
     match client {
         Client::Python | Client::PythonLegacy => {
-            assert!(
-                python.exists(),
-                "{} is missing: run `bash tests/sdk/setup.sh` (scripts/test.sh does)",
-                python.display()
-            );
+            let python = sdk_python();
             let script = if matches!(client, Client::Python) {
                 "python/rds_client.py"
             } else {
@@ -392,11 +410,7 @@ fn program(client: Client) -> (PathBuf, PathBuf) {
             (python, sdk.join(script))
         }
         Client::Node | Client::NodePop => {
-            assert!(
-                node_modules.exists(),
-                "{} is missing: run `bash tests/sdk/setup.sh` (scripts/test.sh does)",
-                node_modules.display()
-            );
+            set_up(sdk.join("node/node_modules"));
             let script = if matches!(client, Client::Node) {
                 "node/rds_client.js"
             } else {

@@ -14,6 +14,9 @@ pub struct ProxyProcess {
     /// The metrics listener, when it was started with `--metrics-listen`.
     pub metrics: Option<SocketAddr>,
     child: Child,
+    /// The process's HOME (and its log when no other was given), and the directories it
+    /// was given to keep ([`ProxyProcess::keeping`]): removed after the kill.
+    _dirs: Vec<tempfile::TempDir>,
 }
 
 impl ProxyProcess {
@@ -30,8 +33,8 @@ impl ProxyProcess {
         env: &[(&str, String)],
         logs: Option<&std::path::Path>,
     ) -> ProxyProcess {
-        let home = std::env::temp_dir().join(format!("rds-proc-home-{}", std::process::id()));
-        std::fs::create_dir_all(&home).unwrap();
+        let home_dir = crate::scratch("proc-home");
+        let home = home_dir.path();
         static STARTED: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
         let log_path = logs.map_or_else(
             || {
@@ -45,7 +48,7 @@ impl ProxyProcess {
         let mut cmd = Command::new(exe);
         cmd.args(["--listen", "127.0.0.1:0", "--dist", "/nonexistent-dist"])
             .args(args)
-            .env("HOME", &home)
+            .env("HOME", home)
             .env_remove("ALIBABA_CLOUD_ACCESS_KEY_ID")
             .env_remove("ALIBABA_CLOUD_ACCESS_KEY_SECRET")
             .env_remove("ALIBABA_CLOUD_SECURITY_TOKEN")
@@ -83,7 +86,14 @@ impl ProxyProcess {
             addr,
             metrics,
             child,
+            _dirs: vec![home_dir],
         }
+    }
+
+    /// Keeps `dir` (its fleet, policies or record) until the process is gone.
+    pub fn keeping(mut self, dir: tempfile::TempDir) -> ProxyProcess {
+        self._dirs.push(dir);
+        self
     }
 
     /// `kill -9`: no chance to finish anything.

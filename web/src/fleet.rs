@@ -75,30 +75,57 @@ fn state_of(item: &Value) -> String {
     }
 }
 
-/// What to show beside an item: its request, its reasons, or its job.
+/// One of an item's refusals: the code, the service's (or proxy's) words, and the
+/// submission of this proxy's that sent the job already running there, if any.
+struct Refusal<'a> {
+    code: &'a str,
+    message: &'a str,
+    submission: Option<&'a str>,
+}
+
+/// An item's refusals: the service's answer to its call, or the reasons it cannot run;
+/// `None` when it has none (its request or its job is shown instead).
+fn refusals_of(item: &Value) -> Option<Vec<Refusal<'_>>> {
+    fn text(v: &Value) -> &str {
+        v.as_str().unwrap_or_default()
+    }
+    match (item["Code"].as_str(), item["errors"].as_array()) {
+        (Some(code), _) => Some(vec![Refusal {
+            code,
+            message: text(&item["Message"]),
+            submission: None,
+        }]),
+        (None, Some(errors)) if item["FailedReason"].is_null() => Some(
+            errors
+                .iter()
+                .map(|e| Refusal {
+                    code: text(&e["code"]),
+                    message: text(&e["message"]),
+                    submission: e["submission"].as_str(),
+                })
+                .collect(),
+        ),
+        _ => None,
+    }
+}
+
+/// What to show beside an item, in English (the CSV): its request, its reasons, or its job.
 fn detail_of(item: &Value) -> String {
-    if let Some(code) = item["Code"].as_str() {
-        return format!("{code}: {}", item["Message"].as_str().unwrap_or_default());
-    }
-    if let Some(reason) = item["FailedReason"].as_str() {
-        return reason.to_owned();
-    }
-    if let Some(errors) = item["errors"].as_array() {
-        return errors
+    if let Some(refusals) = refusals_of(item) {
+        return refusals
             .iter()
-            .map(|e| {
-                let mut said = format!(
-                    "{}: {}",
-                    e["code"].as_str().unwrap_or_default(),
-                    e["message"].as_str().unwrap_or_default()
-                );
-                if let Some(s) = e["submission"].as_str() {
+            .map(|r| {
+                let mut said = format!("{}: {}", r.code, r.message);
+                if let Some(s) = r.submission {
                     said.push_str(&format!(" ({} {s})", t(Lang::En, Text::FleetSentHere)));
                 }
                 said
             })
             .collect::<Vec<_>>()
             .join("; ");
+    }
+    if let Some(reason) = item["FailedReason"].as_str() {
+        return reason.to_owned();
     }
     let mut parts: Vec<String> = item["params"]
         .as_object()
@@ -147,37 +174,26 @@ fn detail_shown(l: Lang, intent: &str, item: &Value) -> Html {
             <span class="refusal"><code>{ code }</code>{ " " }{ crate::reasons::say(l, &reason) }</span>
         };
     }
-    // (code, message, the submission of ours a running job came from)
-    let refusals: Vec<(String, String, Option<String>)> =
-        match (item["Code"].as_str(), item["errors"].as_array()) {
-            (Some(code), _) => vec![(
-                code.to_owned(),
-                item["Message"].as_str().unwrap_or_default().to_owned(),
-                None,
-            )],
-            (None, Some(errors)) => errors
-                .iter()
-                .map(|e| {
-                    (
-                        e["code"].as_str().unwrap_or_default().to_owned(),
-                        e["message"].as_str().unwrap_or_default().to_owned(),
-                        e["submission"].as_str().map(str::to_owned),
-                    )
-                })
-                .collect(),
-            _ => return html! { { detail_of(item) } },
-        };
+    let Some(refusals) = refusals_of(item) else {
+        return html! { { detail_of(item) } };
+    };
+    // Chinese text takes full-width brackets.
+    let (open, close) = if l == Lang::ZhCn {
+        ("（", "）")
+    } else {
+        (" (", ")")
+    };
     html! {
-        { for refusals.into_iter().map(|(code, message, submission)| html! {
-            <span class="refusal"><code>{ code.clone() }</code>{ " " }{
-                match crate::i18n::advice(l, &code) {
+        { for refusals.into_iter().map(|r| html! {
+            <span class="refusal"><code>{ r.code }</code>{ " " }{
+                match crate::i18n::advice(l, r.code) {
                     Some((meaning, _)) if l != Lang::En => html! { { meaning } },
-                    _ => html! { <samp lang="en">{ message }</samp> },
+                    _ => html! { <samp lang="en">{ r.message }</samp> },
                 }
             }{
-                match submission {
+                match r.submission {
                     Some(s) => html! {
-                        <>{ " (" }{ t(l, Text::FleetSentHere) }{ " " }<code>{ s }</code>{ ")" }</>
+                        <>{ open }{ t(l, Text::FleetSentHere) }{ " " }<code>{ s }</code>{ close }</>
                     },
                     None => html! {},
                 }

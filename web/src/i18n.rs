@@ -629,6 +629,13 @@ pub fn item_label(lang: Lang, state: &str) -> &'static str {
 /// What an error code means and what to do about it, in a language; `None` for codes
 /// the console has no advice for (the service's message is shown alone).
 pub fn advice(lang: Lang, code: &str) -> Option<(&'static str, &'static str)> {
+    // The service's throttling codes (`Throttling`, `Throttling.User`, `Throttling.Api`...)
+    // mean one thing here: the call was not executed.
+    let code = if rds_backup_core::listing::is_throttling(code) {
+        "Throttling"
+    } else {
+        code
+    };
     Some(match (lang, code) {
         (Lang::En, "BackupJobExists") => (
             "A backup task is already running on this instance.",
@@ -821,6 +828,63 @@ pub fn advice(lang: Lang, code: &str) -> Option<(&'static str, &'static str)> {
         (Lang::ZhCn, "SignatureDoesNotMatch") | (Lang::ZhCn, "InvalidAccessKeyId.NotFound") => {
             ("代理的凭证被拒绝。", "请代理管理员检查其 AccessKey。")
         }
+        (Lang::En, "Throttling") => (
+            "The service is limiting the rate of calls: this one was not executed.",
+            "Wait a few seconds, then send again.",
+        ),
+        (Lang::Id, "Throttling") => (
+            "Layanan sedang membatasi laju panggilan: panggilan ini tidak dijalankan.",
+            "Tunggu beberapa detik, lalu kirim lagi.",
+        ),
+        (Lang::ZhCn, "Throttling") => (
+            "服务正在限制调用频率：本次调用未被执行。",
+            "请等待几秒后再发送。",
+        ),
+        (Lang::En, "Proxy.Overloaded") => (
+            "The proxy is busy with other requests: nothing was sent.",
+            "Send again in a moment.",
+        ),
+        (Lang::Id, "Proxy.Overloaded") => (
+            "Proxy sedang sibuk dengan permintaan lain: belum ada yang dikirim.",
+            "Kirim lagi sebentar lagi.",
+        ),
+        (Lang::ZhCn, "Proxy.Overloaded") => (
+            "代理正忙于处理其他请求：尚未发送任何内容。",
+            "请稍后再发送。",
+        ),
+        (Lang::En, "Proxy.CredentialsUnavailable") => (
+            "The proxy has no valid credentials right now: nothing was sent.",
+            "Ask the proxy's operator to check its credentials (RAM role, STS), then send again.",
+        ),
+        (Lang::Id, "Proxy.CredentialsUnavailable") => (
+            "Proxy sedang tidak memiliki kredensial yang sah: belum ada yang dikirim.",
+            "Minta pengelola proxy memeriksa kredensialnya (RAM role, STS), lalu kirim lagi.",
+        ),
+        (Lang::ZhCn, "Proxy.CredentialsUnavailable") => (
+            "代理当前没有有效的凭证：尚未发送任何内容。",
+            "请代理管理员检查其凭证（RAM 角色、STS）后再发送。",
+        ),
+        (Lang::En, "Proxy.UpstreamTimeout") => (
+            "The RDS endpoint did not answer in time.",
+            "Try again in a moment.",
+        ),
+        (Lang::Id, "Proxy.UpstreamTimeout") => (
+            "Endpoint RDS tidak menjawab tepat waktu.",
+            "Coba lagi sebentar lagi.",
+        ),
+        (Lang::ZhCn, "Proxy.UpstreamTimeout") => ("RDS 接入点未能及时响应。", "请稍后再试。"),
+        (Lang::En, "Proxy.RequestTimeout") => (
+            "The proxy gave up on the request: a backup may have started.",
+            "Look at the recent backups (or the instance's tasks) before sending again.",
+        ),
+        (Lang::Id, "Proxy.RequestTimeout") => (
+            "Proxy menghentikan permintaan ini: pencadangan mungkin sudah dimulai.",
+            "Periksa cadangan terbaru (atau tugas instance) sebelum mengirim lagi.",
+        ),
+        (Lang::ZhCn, "Proxy.RequestTimeout") => (
+            "代理已放弃此请求：备份可能已经开始。",
+            "再次发送前，请先查看最近的备份（或实例的任务）。",
+        ),
         _ => return None,
     })
 }
@@ -848,5 +912,36 @@ mod tests {
         }
         assert_eq!(Lang::from_tag("ID"), Lang::Id);
         assert!(advice(Lang::Id, "BackupJobExists").is_some());
+    }
+
+    /// Every code the console advises on is said in each language, in its own words.
+    #[test]
+    fn every_advised_code_is_said_in_each_language() {
+        for code in [
+            "BackupJobExists",
+            "Exceeded.BackupTimes",
+            "IncorrectDBInstanceState",
+            "InvalidDB.NotFound",
+            "Forbidden.RAM",
+            "Proxy.OutcomeUnknown",
+            "Proxy.Overloaded",
+            "Proxy.CredentialsUnavailable",
+            "Proxy.UpstreamTimeout",
+            "Proxy.RequestTimeout",
+            "Throttling",
+            "Throttling.User",
+        ] {
+            let en = advice(Lang::En, code).unwrap_or_else(|| panic!("{code}: no advice"));
+            for lang in [Lang::Id, Lang::ZhCn] {
+                let said = advice(lang, code).unwrap_or_else(|| panic!("{code} {lang:?}"));
+                assert_ne!(said.0, en.0, "{code} {lang:?}");
+                assert_ne!(said.1, en.1, "{code} {lang:?}");
+            }
+        }
+        assert_eq!(
+            advice(Lang::En, "Throttling.User"),
+            advice(Lang::En, "Throttling")
+        );
+        assert_eq!(advice(Lang::En, "ThrottlingX"), None);
     }
 }

@@ -306,7 +306,11 @@ fn sign_reproduces_the_published_v3_and_v2_vectors() {
 
 #[test]
 fn sign_reads_an_sts_profile_and_never_prints_the_secret() {
-    let home = std::env::temp_dir().join(format!("rds-backup-cli-home-{}", std::process::id()));
+    let tmp_dir = tempfile::Builder::new()
+        .prefix("rds-backup-cli-home-")
+        .tempdir()
+        .unwrap();
+    let home = tmp_dir.path();
     std::fs::create_dir_all(home.join(".aliyun")).unwrap();
     std::fs::write(
         home.join(".aliyun/config.json"),

@@ -184,8 +184,11 @@ mod tests {
     #[test]
     fn only_on_ecs_or_when_asked() {
         assert!(provider(&Env::from_pairs([])).is_none());
-        let dir = std::env::temp_dir().join(format!("rds-cred-dmi-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+        let tmp_dir = tempfile::Builder::new()
+            .prefix("rds-cred-dmi-")
+            .tempdir()
+            .unwrap();
+        let dir = tmp_dir.path();
         std::fs::write(dir.join("product_name"), "Alibaba Cloud ECS\n").unwrap();
         let mut ecs = Env::from_pairs([]);
         ecs.dmi_product_name = dir.join("product_name");

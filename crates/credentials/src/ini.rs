@@ -121,8 +121,11 @@ mod tests {
     fn sections_and_types() {
         let text = "# comment\n[default]\ntype = access_key\naccess_key_id = foo\naccess_key_secret = \"bar\"\n\n[role]\ntype=ram_role_arn\naccess_key_id=a\naccess_key_secret=b\nrole_arn=acs:ram::1:role/x\n[ecs]\ntype = ecs_ram_role\nrole_name = app\n[bad]\ntype = rsa_key_pair\n";
         assert_eq!(parse(text)["default"]["access_key_secret"], "bar");
-        let dir = std::env::temp_dir().join(format!("rds-cred-ini-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+        let tmp_dir = tempfile::Builder::new()
+            .prefix("rds-cred-ini-")
+            .tempdir()
+            .unwrap();
+        let dir = tmp_dir.path();
         let file = dir.join("credentials");
         std::fs::write(&file, text).unwrap();
         let f = file.to_str().unwrap();

@@ -278,10 +278,12 @@ mod tests {
         std::fs::write(dir.join(".aliyun/config.json"), text).unwrap();
     }
 
-    fn tmp(name: &str) -> PathBuf {
-        let d = std::env::temp_dir().join(format!("rds-cred-prof-{name}-{}", std::process::id()));
-        std::fs::create_dir_all(&d).unwrap();
-        d
+    /// Removed with what is in it when dropped.
+    fn tmp(name: &str) -> tempfile::TempDir {
+        tempfile::Builder::new()
+            .prefix(&format!("rds-cred-prof-{name}-"))
+            .tempdir()
+            .unwrap()
     }
 
     const FILE: &str = r#"{"current": "ak", "profiles": [
@@ -299,9 +301,10 @@ mod tests {
 
     #[test]
     fn every_mode_becomes_its_source() {
-        let dir = tmp("modes");
-        write(&dir, FILE);
-        let env = env_with(&dir, &[]);
+        let tmp_dir = tmp("modes");
+        let dir = tmp_dir.path();
+        write(dir, FILE);
+        let env = env_with(dir, &[]);
         let name = |n: Option<&str>| cli_profile(&env, n).unwrap().map(|p| p.name);
         assert_eq!(name(None).unwrap(), "cli-profile ak/AK");
         for (n, mode) in [
@@ -322,26 +325,27 @@ mod tests {
             let e = name(Some(bad)).unwrap_err().to_string();
             assert!(!e.contains("sec1") && !e.contains("sec3"), "{e}");
         }
-        let env = env_with(&dir, &[("ALIBABA_CLOUD_PROFILE", "sts")]);
+        let env = env_with(dir, &[("ALIBABA_CLOUD_PROFILE", "sts")]);
         assert_eq!(
             cli_profile(&env, None).unwrap().unwrap().name,
             "cli-profile sts/StsToken"
         );
         assert_eq!(
-            region(&env_with(&dir, &[]), None).as_deref(),
+            region(&env_with(dir, &[]), None).as_deref(),
             Some("cn-hangzhou")
         );
-        let off = env_with(&dir, &[("ALIBABA_CLOUD_CLI_PROFILE_DISABLED", "TRUE")]);
+        let off = env_with(dir, &[("ALIBABA_CLOUD_CLI_PROFILE_DISABLED", "TRUE")]);
         assert!(cli_profile(&off, None).is_none());
     }
 
     #[test]
     fn a_named_profile_without_a_file_is_an_error_and_a_readable_file_a_warning() {
-        let dir = tmp("none");
-        let env = env_with(&dir, &[]);
+        let tmp_dir = tmp("none");
+        let dir = tmp_dir.path();
+        let env = env_with(dir, &[]);
         assert!(cli_profile(&env, None).is_none());
         assert!(cli_profile(&env, Some("x")).unwrap().is_err());
-        write(&dir, FILE);
+        write(dir, FILE);
         use std::os::unix::fs::PermissionsExt;
         let f = dir.join(".aliyun/config.json");
         std::fs::set_permissions(&f, std::fs::Permissions::from_mode(0o644)).unwrap();

@@ -19,8 +19,11 @@ fn now() -> UtcTime {
 
 #[test]
 fn starts_on_a_free_port_with_a_fleet_file_and_stops_on_sigterm() {
-    let dir = std::env::temp_dir().join(format!("rds-emulator-bin-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let tmp_dir = tempfile::Builder::new()
+        .prefix("rds-emulator-bin-")
+        .tempdir()
+        .unwrap();
+    let dir = tmp_dir.path();
     let fleet = dir.join("fleet.json");
     std::fs::write(
         &fleet,
@@ -76,8 +79,11 @@ fn starts_on_a_free_port_with_a_fleet_file_and_stops_on_sigterm() {
 
 #[test]
 fn a_bad_fleet_file_stops_start_up_with_a_clear_message() {
-    let dir = std::env::temp_dir().join(format!("rds-emulator-bad-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let tmp_dir = tempfile::Builder::new()
+        .prefix("rds-emulator-bad-")
+        .tempdir()
+        .unwrap();
+    let dir = tmp_dir.path();
     let fleet = dir.join("fleet.json");
     std::fs::write(&fleet, r#"{"Instances":[{"DBInstanceId":"rm-1a","RegionId":"cn-hangzhou","Engine":"MySQL","DBInstanceStorageType":"local_ssd","LockMode":"Locked"}]}"#).unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_rds-emulator"))

@@ -1,7 +1,8 @@
 //! Serving the built console (Trunk's `dist/`): right content types, compression (the
-//! `.gz` copies `scripts/precompress.sh` writes, served as they are), cache
-//! headers (hashed assets forever, pages never), a Content-Security-Policy on pages, and
-//! a 404 for a missing file (never the console's page in its place).
+//! `.br` and `.gz` copies `scripts/precompress.sh` writes, served as they are, with
+//! `Vary: Accept-Encoding`), cache headers (hashed assets forever, pages never), a
+//! Content-Security-Policy on pages, and a 404 for a missing file (never the console's
+//! page in its place).
 
 use crate::site::Site;
 use axum::Router;
@@ -86,6 +87,17 @@ async fn headers(page: PageHeaders, req: Request, next: Next) -> Response {
     if res.status().is_success() {
         res.headers_mut()
             .insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+        // The body depends on Accept-Encoding (a brotli, gzip or plain copy): a shared
+        // cache must not hand one browser's copy to another.
+        let varies = res
+            .headers()
+            .get_all(header::VARY)
+            .iter()
+            .any(|v| v.as_bytes().eq_ignore_ascii_case(b"accept-encoding"));
+        if !varies {
+            res.headers_mut()
+                .append(header::VARY, HeaderValue::from_static("accept-encoding"));
+        }
     } else {
         res.headers_mut()
             .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));

@@ -133,7 +133,7 @@ pub struct Args {
     /// for fewer).
     #[arg(long, value_name = "N", default_value_t = 10)]
     pub plan_concurrency: u32,
-    /// Fleet plans: the most items in flight at once in one region.
+    /// Fleet plans: the most items of a running plan in flight at once in one region.
     #[arg(long, value_name = "N", default_value_t = 5)]
     pub plan_region_concurrency: u32,
     /// Fleet plans: the most CreateBackup calls per second, all of this proxy's running

@@ -34,6 +34,9 @@ pub const CREDENTIALS_EXPIRY: &str = "rds_backup_proxy_credentials_expiry_second
 pub const STORE_SECONDS: &str = "rds_backup_proxy_store_operation_duration_seconds";
 /// `rds_backup_proxy_store_errors_total{operation}`.
 pub const STORE_ERRORS: &str = "rds_backup_proxy_store_errors_total";
+/// `rds_backup_proxy_backup_set_conflicts_total`: jobs that named a backup set the record
+/// holds for another submission (recorded without it; each is a warning in the log).
+pub const SET_CONFLICTS: &str = "rds_backup_proxy_backup_set_conflicts_total";
 /// `rds_backup_proxy_jobs_in_flight`: submissions whose outcome or job has not ended.
 pub const JOBS_IN_FLIGHT: &str = "rds_backup_proxy_jobs_in_flight";
 /// `rds_backup_proxy_build_info{version}` = 1.
@@ -91,6 +94,10 @@ fn describe() {
         "Time for an operation on the record of submissions."
     );
     describe_counter!(STORE_ERRORS, "Operations on the record that failed.");
+    describe_counter!(
+        SET_CONFLICTS,
+        "Backup jobs that named a backup set the record holds for another submission."
+    );
     describe_gauge!(
         JOBS_IN_FLIGHT,
         "Submissions whose outcome is unknown or whose backup job has not ended."
@@ -181,6 +188,11 @@ pub fn store(operation: &'static str, elapsed: Duration, ok: bool) {
     if !ok {
         metrics::counter!(STORE_ERRORS, "operation" => operation).increment(1);
     }
+}
+
+/// A job named a backup set the record holds for another submission.
+pub fn set_conflict() {
+    metrics::counter!(SET_CONFLICTS).increment(1);
 }
 
 /// Runs one store operation, timing it.

@@ -15,7 +15,7 @@ use crate::App;
 use crate::error::ProxyError;
 use crate::lookup::list;
 use rds_backup_core::{Region, UtcTime};
-use rds_backup_store::{JobUpdate, State, Submission};
+use rds_backup_store::{JobUpdate, JobWrite, State, Submission};
 use serde_json::Value;
 use std::sync::Arc;
 use std::time::Duration;
@@ -364,10 +364,21 @@ async fn follow(app: &App, row: &Submission) -> Result<(), ProxyError> {
     };
     match first_job(&body)? {
         Some(job) => {
-            app.store
+            let wrote = app
+                .store
                 .update_job(&row.id, &app.owner, &job, now, next)
                 .await
                 .map_err(store_err)?;
+            if let JobWrite::SetTaken { backup_id, by } = wrote {
+                crate::telemetry::set_conflict();
+                tracing::warn!(
+                    submission = %row.id,
+                    job = job_id,
+                    backup_set = %backup_id,
+                    holder = by.as_deref().unwrap_or("?"),
+                    "worker: the job names a backup set the record holds for another submission; recorded without it"
+                );
+            }
             Ok(())
         }
         None => not_reported(app, row, now).await,

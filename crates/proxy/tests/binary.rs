@@ -57,11 +57,14 @@ fn listening_ports(pid: u32) -> Vec<u16> {
 
 #[test]
 fn without_credentials_it_runs_the_demo_and_prints_the_url() {
-    let home = std::env::temp_dir().join(format!("rds-proxy-home-{}", std::process::id()));
-    std::fs::create_dir_all(&home).unwrap();
+    let tmp_dir = tempfile::Builder::new()
+        .prefix("rds-proxy-home-")
+        .tempdir()
+        .unwrap();
+    let home = tmp_dir.path();
     let mut child = Command::new(env!("CARGO_BIN_EXE_rds-backup-proxy"))
         .args(["--listen", "127.0.0.1:0", "--dist", "/nonexistent-dist"])
-        .env("HOME", &home)
+        .env("HOME", home)
         .env_remove("ALIBABA_CLOUD_ACCESS_KEY_ID")
         .env_remove("ALIBABA_CLOUD_ACCESS_KEY_SECRET")
         .env_remove("ALIBABA_CLOUD_SECURITY_TOKEN")
@@ -280,9 +283,14 @@ fn inconsistent_flags_stop_the_start_saying_why() {
     assert!(e.contains("--oidc-issuer"), "{e}");
     let e = refused_start(&["--listen", "127.0.0.1:0", "--auth", "trusted-header"]);
     assert!(e.contains("--trusted-proxy"), "{e}");
-    let policies = std::env::temp_dir().join(format!("rds-policies-{}.json", std::process::id()));
+    let policies_file = tempfile::Builder::new()
+        .prefix("rds-policies-")
+        .suffix(".json")
+        .tempfile()
+        .unwrap();
+    let policies = policies_file.path();
     std::fs::write(
-        &policies,
+        policies,
         r#"{"alice": {"Statement": [{"Effect": "Deny", "Action": "rds:*", "Resource": "acs:rds:*:42:dbinstance/*"}]}}"#,
     )
     .unwrap();

@@ -49,7 +49,12 @@ fn app(oidc: bool) -> axum::Router {
         vec!["cn-hangzhou".into()],
     );
     if oidc {
-        let path = std::env::temp_dir().join(format!("rds-fuzz-jwks-{}.json", std::process::id()));
+        let file = tempfile::Builder::new()
+            .prefix("rds-fuzz-jwks-")
+            .suffix(".json")
+            .tempfile()
+            .unwrap();
+        let path = file.path().to_path_buf();
         std::fs::write(&path, JWKS).unwrap();
         let verifier = Verifier::new(
             Settings {

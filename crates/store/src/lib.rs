@@ -215,6 +215,23 @@ pub struct JobUpdate {
     pub reason: Option<String>,
 }
 
+/// What [`Store::update_job`] did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum JobWrite {
+    /// The job's state is recorded.
+    Written,
+    /// Nothing was written: the row is not this owner's any more, or no longer sent.
+    NotHeld,
+    /// The job named a backup set the record holds for another submission (`by`): the
+    /// job's state is recorded without the set, and its reason says whose the set is.
+    SetTaken {
+        /// The set the service named.
+        backup_id: String,
+        /// The submission that holds it.
+        by: Option<String>,
+    },
+}
+
 /// Filters of the history.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct HistoryFilter {
@@ -272,7 +289,44 @@ fn is_unique_violation(e: &sqlx::Error) -> bool {
     matches!(e, sqlx::Error::Database(d) if d.is_unique_violation())
 }
 
+/// Binds a job's status, progress, backup set, reason and end time (`now_ms` when the
+/// status is final), in that order.
+fn bind_job<'q>(
+    q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>,
+    job: &JobUpdate,
+    now_ms: i64,
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments> {
+    let finished = FINAL_JOB_STATUSES
+        .contains(&job.status.as_str())
+        .then_some(now_ms);
+    q.bind(job.status.clone())
+        .bind(job.progress)
+        .bind(job.backup_id.clone())
+        .bind(job.reason.clone())
+        .bind(finished)
+}
+
 impl Store {
+    /// Runs a statement that writes one row: whether it did.
+    async fn execute_one(
+        &self,
+        q: sqlx::query::Query<'_, sqlx::Any, sqlx::any::AnyArguments>,
+    ) -> Result<bool, sqlx::Error> {
+        Ok(q.execute(&self.pool).await?.rows_affected() == 1)
+    }
+
+    /// As [`Store::execute_one`], and not written when another row already has the job or
+    /// the backup set it names (a unique violation).
+    async fn write_one(
+        &self,
+        q: sqlx::query::Query<'_, sqlx::Any, sqlx::any::AnyArguments>,
+    ) -> Result<bool, StoreError> {
+        match self.execute_one(q).await {
+            Err(e) if is_unique_violation(&e) => Ok(false),
+            r => Ok(r?),
+        }
+    }
+
     /// Opens (creating it if needed) and migrates the store at `url`:
     /// `sqlite://PATH` (a file, WAL mode), `memory` (a private SQLite in memory), or
     /// `postgres://USER@HOST:PORT/DB`.
@@ -396,7 +450,7 @@ impl Store {
                 None,
             ),
         };
-        let result = sqlx::query(
+        let q = sqlx::query(
             "UPDATE submissions SET state = $1, code = $2, message = $3, upstream_request_id = $4, backup_job_id = $5, \
              job_status = $6, updated_ms = $7, next_check_ms = $8, lease_owner = NULL, lease_until_ms = NULL \
              WHERE id = $9 AND state = 'sending' AND lease_owner = $10",
@@ -410,14 +464,8 @@ impl Store {
         .bind(now_ms)
         .bind(now_ms)
         .bind(id)
-        .bind(owner)
-        .execute(&self.pool)
-        .await;
-        match result {
-            Ok(r) => Ok(r.rows_affected() == 1),
-            Err(e) if is_unique_violation(&e) => Ok(false),
-            Err(e) => Err(e.into()),
-        }
+        .bind(owner);
+        self.write_one(q).await
     }
 
     /// Takes up to `limit` rows that need work and whose lease is free (or expired, or
@@ -496,33 +544,16 @@ impl Store {
         job: &JobUpdate,
         now_ms: i64,
     ) -> Result<bool, StoreError> {
-        let finished = FINAL_JOB_STATUSES
-            .contains(&job.status.as_str())
-            .then_some(now_ms);
-        let result = sqlx::query(
+        let q = sqlx::query(
             "UPDATE submissions SET state = 'sent', code = NULL, \
              message = 'the answer was lost; the backup was found by reconciliation', \
              backup_job_id = $1, job_status = $2, job_progress = $3, backup_id = $4, \
              job_reason = $5, finished_ms = $6, updated_ms = $7, next_check_ms = $8 \
              WHERE id = $9 AND state = 'unknown' AND lease_owner = $10",
         )
-        .bind(job_id.map(str::to_owned))
-        .bind(&job.status)
-        .bind(job.progress)
-        .bind(job.backup_id.clone())
-        .bind(job.reason.clone())
-        .bind(finished)
-        .bind(now_ms)
-        .bind(now_ms)
-        .bind(id)
-        .bind(owner)
-        .execute(&self.pool)
-        .await;
-        match result {
-            Ok(r) => Ok(r.rows_affected() == 1),
-            Err(e) if is_unique_violation(&e) => Ok(false),
-            Err(e) => Err(e.into()),
-        }
+        .bind(job_id.map(str::to_owned));
+        let q = bind_job(q, job, now_ms).bind(now_ms).bind(now_ms);
+        self.write_one(q.bind(id).bind(owner)).await
     }
 
     /// Reconciled: no job appeared in the bounded wait; nothing was created.
@@ -546,7 +577,9 @@ impl Store {
         Ok(r.rows_affected() == 1)
     }
 
-    /// The job as seen now; the row is looked at again at `next_check_ms`.
+    /// The job as seen now; the row is looked at again at `next_check_ms`. A backup set
+    /// is one submission's: a job naming a set the record holds for another submission is
+    /// recorded without it, its reason saying whose it is ([`JobWrite::SetTaken`]).
     pub async fn update_job(
         &self,
         id: &str,
@@ -554,28 +587,41 @@ impl Store {
         job: &JobUpdate,
         now_ms: i64,
         next_check_ms: i64,
-    ) -> Result<bool, StoreError> {
-        let finished = FINAL_JOB_STATUSES
-            .contains(&job.status.as_str())
-            .then_some(now_ms);
-        let result = sqlx::query(
-            "UPDATE submissions SET job_status = $1, job_progress = $2, backup_id = $3, job_reason = $4, finished_ms = $5, \
-             updated_ms = $6, next_check_ms = $7 WHERE id = $8 AND state = 'sent' AND lease_owner = $9",
-        )
-        .bind(&job.status)
-        .bind(job.progress)
-        .bind(job.backup_id.clone())
-        .bind(job.reason.clone())
-        .bind(finished)
-        .bind(now_ms)
-        .bind(next_check_ms)
-        .bind(id)
-        .bind(owner)
-        .execute(&self.pool)
-        .await;
-        match result {
-            Ok(r) => Ok(r.rows_affected() == 1),
-            Err(e) if is_unique_violation(&e) => Ok(false),
+    ) -> Result<JobWrite, StoreError> {
+        let write = async |job: &JobUpdate| {
+            let q = sqlx::query(
+                "UPDATE submissions SET job_status = $1, job_progress = $2, backup_id = $3, job_reason = $4, \
+                 finished_ms = $5, updated_ms = $6, next_check_ms = $7 \
+                 WHERE id = $8 AND state = 'sent' AND lease_owner = $9",
+            );
+            let q = bind_job(q, job, now_ms).bind(now_ms).bind(next_check_ms);
+            self.execute_one(q.bind(id).bind(owner)).await
+        };
+        match write(job).await {
+            Ok(true) => Ok(JobWrite::Written),
+            Ok(false) => Ok(JobWrite::NotHeld),
+            Err(e) if is_unique_violation(&e) => {
+                let backup_id = job.backup_id.clone().unwrap_or_default();
+                let by: Option<String> =
+                    sqlx::query_scalar("SELECT id FROM submissions WHERE backup_id = $1")
+                        .bind(&backup_id)
+                        .fetch_optional(&self.pool)
+                        .await?;
+                let without = JobUpdate {
+                    backup_id: None,
+                    reason: Some(format!(
+                        "the service names backup set {backup_id} for this job, but the record \
+                         holds it for submission {}",
+                        by.as_deref().unwrap_or("(another)")
+                    )),
+                    ..job.clone()
+                };
+                Ok(if write(&without).await? {
+                    JobWrite::SetTaken { backup_id, by }
+                } else {
+                    JobWrite::NotHeld
+                })
+            }
             Err(e) => Err(e.into()),
         }
     }
@@ -1210,6 +1256,16 @@ mod tests {
         }
     }
 
+    /// A job that finished with backup set `set`.
+    fn finished(set: &str) -> JobUpdate {
+        JobUpdate {
+            status: "Finished".into(),
+            progress: Some(100),
+            backup_id: Some(set.into()),
+            reason: None,
+        }
+    }
+
     #[test]
     fn a_submission_goes_from_sending_to_its_end_under_leases() {
         block(async {
@@ -1248,14 +1304,15 @@ mod tests {
                     .unwrap()
                     .is_empty()
             );
-            let done = JobUpdate {
-                status: "Finished".into(),
-                progress: Some(100),
-                backup_id: Some("b7".into()),
-                reason: None,
-            };
-            assert!(!s.update_job("a", "p3", &done, 4000, 5000).await.unwrap());
-            assert!(s.update_job("a", "p2", &done, 4000, 5000).await.unwrap());
+            let done = finished("b7");
+            assert_eq!(
+                s.update_job("a", "p3", &done, 4000, 5000).await.unwrap(),
+                JobWrite::NotHeld
+            );
+            assert_eq!(
+                s.update_job("a", "p2", &done, 4000, 5000).await.unwrap(),
+                JobWrite::Written
+            );
             let got = s.get("a").await.unwrap().unwrap();
             assert!(got.is_final() && got.finished_ms == Some(4000));
             // An expired lease is taken over; a finished job needs no work.
@@ -1264,6 +1321,52 @@ mod tests {
                     .await
                     .unwrap()
                     .is_empty()
+            );
+        });
+    }
+
+    #[test]
+    fn a_job_naming_a_set_another_submission_holds_ends_without_it_saying_whose_it_is() {
+        block(async {
+            let s = Store::open("memory").await.unwrap();
+            for (id, job) in [("a", "7"), ("b", "8")] {
+                s.insert_sending(&new(id, 1000, "rm-a"), "p1", 6000)
+                    .await
+                    .unwrap();
+                let sent = Outcome::Sent {
+                    job_id: job.into(),
+                    request_id: None,
+                };
+                assert!(s.record_outcome(id, "p1", &sent, 2000).await.unwrap());
+            }
+            let work = s
+                .claim_work("p2", 3000, Duration::from_secs(5), 10)
+                .await
+                .unwrap();
+            assert_eq!(work.len(), 2);
+            let taken = JobWrite::SetTaken {
+                backup_id: "s1".into(),
+                by: Some("b".into()),
+            };
+            // b's job names s1 first; a's then finds it b's; p3 holds no lease: nothing.
+            for (id, owner, wrote) in [
+                ("b", "p2", JobWrite::Written),
+                ("a", "p2", taken),
+                ("a", "p3", JobWrite::NotHeld),
+            ] {
+                let got = s.update_job(id, owner, &finished("s1"), 4000, 5000).await;
+                assert_eq!(got.unwrap(), wrote, "{id} by {owner}");
+            }
+            let a = s.get("a").await.unwrap().unwrap();
+            assert!(a.is_final() && a.backup_id.is_none(), "{a:?}");
+            let reason = a.job_reason.unwrap_or_default();
+            assert!(
+                reason.contains("s1") && reason.contains("submission b"),
+                "{reason}"
+            );
+            assert_eq!(
+                s.get("b").await.unwrap().unwrap().backup_id.as_deref(),
+                Some("s1")
             );
         });
     }
@@ -1303,11 +1406,13 @@ mod tests {
             // Its set is not known yet: a set that appears may be its.
             assert_eq!(claimed.sets_unknown, vec!["9".to_owned()]);
             let done = JobUpdate {
-                status: "Finished".into(),
-                backup_id: Some("1009".into()),
-                ..JobUpdate::default()
+                progress: None,
+                ..finished("1009")
             };
-            assert!(s.update_job("a", "p1", &done, 7300, 7300).await.unwrap());
+            assert_eq!(
+                s.update_job("a", "p1", &done, 7300, 7300).await.unwrap(),
+                JobWrite::Written
+            );
             let claimed = s.claimed("rm-a").await.unwrap();
             assert_eq!(claimed.sets, vec!["1009".to_owned()]);
             assert!(claimed.sets_unknown.is_empty());
@@ -1407,8 +1512,11 @@ mod tests {
                 Store::open("mysql://x").await,
                 Err(StoreError::BadUrl(_))
             ));
-            let dir = std::env::temp_dir().join(format!("rds-store-{}", std::process::id()));
-            std::fs::create_dir_all(&dir).unwrap();
+            let tmp_dir = tempfile::Builder::new()
+                .prefix("rds-store-")
+                .tempdir()
+                .unwrap();
+            let dir = tmp_dir.path();
             let url = format!("sqlite://{}", dir.join("t.db").display());
             let s = Store::open(&url).await.unwrap();
             s.insert_sending(&new("x", 1, "rm-a"), "p", 0)
