@@ -6,7 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-step() { printf '\n== %s\n' "$*"; }
+# Each step says when it starts (seconds since the run began), so a slow run shows where.
+step() { printf '\n== [%ds] %s\n' "$SECONDS" "$*"; }
 
 # A fresh clone builds everything once: incremental compilation's caches (1.4 GB of
 # target/ after the suite) would only be written, never read.
@@ -84,4 +85,4 @@ if [ -n "$left" ]; then
   exit 1
 fi
 
-printf '\nall checks passed\n'
+printf '\nall checks passed (%ds)\n' "$SECONDS"
