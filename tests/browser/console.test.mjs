@@ -117,6 +117,20 @@ test('the console reaches Chromium as the brotli copies the build wrote', async 
   await context.close();
 });
 
+test('a console load logs no error and asks for no missing file (its icon is inline)', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const logged = [];
+  page.on('console', (m) => { if (m.type() === 'error') logged.push(m.text()); });
+  page.on('response', (r) => { if (r.status() >= 400) logged.push(`${r.status()} ${r.url()}`); });
+  await page.goto(base);
+  await page.waitForFunction(() => document.querySelector('input[name=DBInstanceId][data-loaded]'));
+  await page.waitForTimeout(300);
+  assert.match(await page.getAttribute('link[rel=icon]', 'href'), /^data:image\/svg\+xml,/);
+  assert.deepEqual(logged, []);
+  await context.close();
+});
+
 test('for each engine the offered options equal core\'s choices', async () => {
   const page = await open();
   for (const [id, engine, storage] of demo) {
