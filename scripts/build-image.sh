@@ -15,11 +15,7 @@ missing=()
 command -v podman >/dev/null || missing+=(podman)
 command -v musl-gcc >/dev/null || missing+=(musl-tools)
 [ -f /etc/ssl/certs/ca-certificates.crt ] || missing+=(ca-certificates)
-if [ ${#missing[@]} -gt 0 ]; then
-  SUDO=; [ "$(id -u)" -eq 0 ] || SUDO=sudo
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
-fi
+bash scripts/apt-install.sh "${missing[@]}"
 rustup target list --installed | grep -qx "$target" || rustup target add "$target"
 
 echo "image: the static proxy ($target) ..." >&2

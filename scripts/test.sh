@@ -28,11 +28,7 @@ command -v php >/dev/null || missing+=(php-cli)
 command -v gofmt >/dev/null || missing+=(golang-go)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 command -v chattr >/dev/null || missing+=(e2fsprogs)
-if [ ${#missing[@]} -gt 0 ]; then
-  SUDO=; [ "$(id -u)" -eq 0 ] || SUDO=sudo
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
-fi
+bash scripts/apt-install.sh "${missing[@]}"
 
 step "official SDK and browser test peers (pinned; skipped when up to date)"
 bash tests/sdk/setup.sh

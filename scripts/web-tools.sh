@@ -16,11 +16,7 @@ BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/"/, "", $3); p
 export PATH="$HOME/.cargo/bin:$tools/node_modules/.bin:$PATH"
 
 say() { printf 'web tools: %s\n' "$*" >&2; }
-apt_install() { # Debian packages, quietly
-  local sudo=; [ "$(id -u)" -eq 0 ] || sudo=sudo
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@" >/dev/null
-}
+apt_install() { bash scripts/apt-install.sh "$@"; }
 
 rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
 
