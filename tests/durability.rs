@@ -144,6 +144,85 @@ fn an_upstream_that_stalls_or_resets_after_reading_gives_unknown_then_the_job_an
 }
 
 #[test]
+fn a_request_out_of_time_names_its_submission_once_recorded_and_is_never_sent_once_refused() {
+    // The proxy may take 1 s per request, the RDS endpoint 4 s per call.
+    let emu = Emulator::start_live(fleet(2), 1_500, 0);
+    let up = FakeUpstream::start(emu.addr);
+    let mut setup = ProxySetup::new(up.endpoint());
+    setup.timeout = Duration::from_secs(4);
+    setup.tweak = Some(Box::new(|app| {
+        app.limits.request_timeout = Duration::from_secs(1);
+    }));
+    let proxy = Proxy::start(setup);
+
+    // Sent, and the answer does not come in time: the client is told which submission to
+    // follow (before the request's limit cuts it off), and the row reaches the job.
+    up.on("CreateBackup", Behaviour::ForwardThenHang);
+    let started = Instant::now();
+    let r = proxy.post_backup(&snapshot("pgm-fleet-000"));
+    assert!(
+        started.elapsed() < Duration::from_secs(1),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(
+        (r.status, r.code().as_deref()),
+        (202, Some("Proxy.OutcomeUnknown")),
+        "{}",
+        r.body
+    );
+    let submission = r.json()["SubmissionId"].as_str().unwrap().to_owned();
+    assert_eq!(r.header("x-request-id"), Some(submission.as_str()));
+    assert_eq!(r.json()["RequestId"], submission.as_str());
+    let row = eventually(Duration::from_secs(20), "reconciled to the job", || {
+        let row = proxy.get(&format!("/api/history/{submission}")).json();
+        (row["BackupStatus"] == "Finished").then_some(row)
+    });
+    assert_eq!(row["State"], "sent", "{row}");
+    assert_eq!(jobs_of(&emu, "pgm-fleet-000").len(), 1);
+    assert_eq!(up.count("CreateBackup"), 1);
+
+    // The checks before sending are slower than the request may take: the client is told
+    // that nothing was sent, and nothing is, also once the checks end.
+    up.on(
+        "DescribeDBInstanceAttribute",
+        Behaviour::DelayThenForward(2_000),
+    );
+    let r = proxy.post_backup(&snapshot("pgm-fleet-001"));
+    assert_eq!(
+        (r.status, r.code().as_deref()),
+        (503, Some("Proxy.CheckTimeout")),
+        "{}",
+        r.body
+    );
+    assert!(
+        r.json()["Message"]
+            .as_str()
+            .unwrap()
+            .contains("nothing was sent"),
+        "{}",
+        r.body
+    );
+    let refused = r.json()["RequestId"].as_str().unwrap().to_owned();
+    let audited = eventually(Duration::from_secs(10), "the refusal audited", || {
+        proxy
+            .audit_lines()
+            .into_iter()
+            .find(|l| l["request_id"] == refused.as_str())
+    });
+    assert_eq!(audited["outcome"], "refused", "{audited}");
+    assert_eq!(audited["code"], "Proxy.CheckTimeout", "{audited}");
+    std::thread::sleep(Duration::from_millis(2_500));
+    assert_eq!(
+        up.count("CreateBackup"),
+        1,
+        "sent after the client was told it was not"
+    );
+    assert!(jobs_of(&emu, "pgm-fleet-001").is_empty());
+    assert_eq!(proxy.get(&format!("/api/history/{refused}")).status, 404);
+}
+
+#[test]
 fn kill_9_between_sending_and_the_answer_then_a_restart_reconciles_the_row_to_the_job() {
     // The job outlives the dead sender's lease (2 s timeout + 5 s): it is still running
     // when the restarted proxy reconciles.

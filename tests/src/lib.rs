@@ -534,6 +534,8 @@ pub enum Behaviour {
     ForwardThenHang,
     /// Pass it to the emulator (it runs), then reset the connection.
     ForwardThenReset,
+    /// Wait this many milliseconds, then pass it on as `Forward` does.
+    DelayThenForward(u64),
 }
 
 /// A recording upstream in front of an emulator: counts and keeps every request, and
@@ -645,7 +647,10 @@ impl FakeUpstream {
                                 reset(s);
                                 return;
                             }
-                            Behaviour::Forward => {
+                            Behaviour::Forward | Behaviour::DelayThenForward(_) => {
+                                if let Behaviour::DelayThenForward(ms) = behaviour {
+                                    std::thread::sleep(Duration::from_millis(ms));
+                                }
                                 let text = String::from_utf8_lossy(&raw).into_owned();
                                 let reply = send_raw(emulator, &text);
                                 let mut out = format!("HTTP/1.1 {} X\r\n", reply.status);

@@ -885,6 +885,18 @@ pub fn advice(lang: Lang, code: &str) -> Option<(&'static str, &'static str)> {
             "代理已放弃此请求：备份可能已经开始。",
             "再次发送前，请先查看最近的备份（或实例的任务）。",
         ),
+        (Lang::En, "Proxy.CheckTimeout") => (
+            "The proxy's checks took longer than a request may: nothing was sent.",
+            "Send it again in a moment; if it keeps happening, tell the proxy's operator (the RDS endpoint answers slowly).",
+        ),
+        (Lang::Id, "Proxy.CheckTimeout") => (
+            "Pemeriksaan oleh proxy lebih lama dari batas permintaan: tidak ada yang dikirim.",
+            "Kirim lagi sebentar lagi; jika terus terjadi, beri tahu pengelola proxy (endpoint RDS lambat menjawab).",
+        ),
+        (Lang::ZhCn, "Proxy.CheckTimeout") => (
+            "代理的检查超出了请求的时限：未发送任何内容。",
+            "请稍后再发送；如果反复出现，请告知代理管理员（RDS 接入点响应缓慢）。",
+        ),
         _ => return None,
     })
 }
@@ -928,6 +940,7 @@ mod tests {
             "Proxy.CredentialsUnavailable",
             "Proxy.UpstreamTimeout",
             "Proxy.RequestTimeout",
+            "Proxy.CheckTimeout",
             "Throttling",
             "Throttling.User",
         ] {

@@ -99,22 +99,31 @@ fn keys(args: &Args) -> Result<Vec<AccessKey>, String> {
     specs.iter().map(|s| AccessKey::parse(s)).collect()
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// SIGINT or SIGTERM. The handlers are in place when this returns, not when the future is
+/// first polled: a signal sent as soon as the address is printed is not lost (before, a
+/// SIGTERM sent right after the first answer could be, and the emulator ran on).
+fn shutdown_signal() -> impl Future<Output = ()> + Send + 'static {
     #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
+    {
+        use tokio::signal::unix::{Signal, SignalKind, signal};
+        let interrupt = signal(SignalKind::interrupt()).ok();
+        let terminate = signal(SignalKind::terminate()).ok();
+        let wait = |s: Option<Signal>| async move {
+            match s {
+                Some(mut s) => {
+                    s.recv().await;
+                }
+                None => std::future::pending::<()>().await,
             }
-            Err(_) => std::future::pending::<()>().await,
+        };
+        async move {
+            tokio::select! { () = wait(interrupt) => {}, () = wait(terminate) => {} }
         }
-    };
+    }
     #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! { () = ctrl_c => {}, () = term => {} }
+    async {
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }
 
 /// Runs the emulator as the command line says; the exit code.
@@ -223,6 +232,8 @@ pub async fn main() -> ExitCode {
         eprintln!("rds-emulator: accepting the demo key {DEMO_KEY_ID} (its secret is in --help)");
     }
     let state = Config { sts, ..config }.into_state();
+    // Before any address is printed: see `shutdown_signal`.
+    let shutdown = shutdown_signal();
     if let Some(listen) = &args.metadata_listen {
         let meta_listener = match tokio::net::TcpListener::bind(listen).await {
             Ok(l) => l,
@@ -249,16 +260,8 @@ pub async fn main() -> ExitCode {
     println!("listening on {scheme}://{addr}");
     let _ = std::io::stdout().flush();
     let served = match tls {
-        Some(tls) => {
-            crate::tls::serve(
-                listener,
-                tls,
-                crate::server::router(state),
-                shutdown_signal(),
-            )
-            .await
-        }
-        None => serve(listener, state, shutdown_signal()).await,
+        Some(tls) => crate::tls::serve(listener, tls, crate::server::router(state), shutdown).await,
+        None => serve(listener, state, shutdown).await,
     };
     match served {
         Ok(()) => ExitCode::SUCCESS,

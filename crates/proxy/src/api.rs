@@ -24,6 +24,8 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU8, Ordering};
+use std::time::Duration;
 
 /// The largest JSON body accepted.
 pub const BODY_LIMIT: usize = 16 * 1024;
@@ -281,6 +283,7 @@ pub(crate) struct Checked {
 pub async fn create_backup(
     State(app): State<Arc<App>>,
     axum::Extension(RequestId(rid)): axum::Extension<RequestId>,
+    axum::Extension(RequestStarted(started)): axum::Extension<RequestStarted>,
     caller: Result<Caller>,
     headers: HeaderMap,
     body: Body,
@@ -306,15 +309,113 @@ pub async fn create_backup(
             return Err(e);
         }
     };
-    // The task keeps the request's id for its log lines.
-    let task = tokio::spawn(
-        crate::error::REQUEST_ID.scope(rid.clone(), submit(app.clone(), rid, caller, text, record)),
-    );
-    match task.await {
+    // The task keeps the request's id for its log lines. It goes on when the request
+    // runs out of time: what it sent is recorded either way.
+    let gate = Arc::new(Gate::default());
+    let mut task = tokio::spawn(crate::error::REQUEST_ID.scope(
+        rid.clone(),
+        submit(app.clone(), rid.clone(), caller, text, record, gate.clone()),
+    ));
+    let limit = app.limits.request_timeout;
+    let deadline = started + limit.saturating_sub((limit / 10).min(Duration::from_secs(1)));
+    let joined = tokio::select! {
+        biased;
+        joined = &mut task => joined,
+        () = tokio::time::sleep_until(deadline.into()) => match gate.close().await {
+            Closed::NothingSent => return Err(ProxyError::CheckTimeout(limit.as_secs())),
+            Closed::Recorded => {
+                return Err(ProxyError::OutcomeUnknown {
+                    submission: rid,
+                    why: format!(
+                        "the request's {} s ran out before the answer came",
+                        limit.as_secs()
+                    ),
+                });
+            }
+            // The record could not be written: the task answers that at once.
+            Closed::NotRecorded => task.await,
+        },
+    };
+    match joined {
         Ok(answer) => answer,
         Err(e) => Err(ProxyError::UpstreamBroken(format!(
             "the sending task stopped: {e}"
         ))),
+    }
+}
+
+/// When the request began (the request-id layer's clock), for a handler that answers
+/// before `--request-timeout` cuts it off.
+#[derive(Clone, Copy, Debug)]
+pub struct RequestStarted(pub std::time::Instant);
+
+/// Decides a submission's fate when its request runs out of time: the sending task
+/// passes the gate before it writes its record (and then sends), or the handler, out of
+/// time, shuts it first (and the task stops: nothing sent, ever). Only one of them wins,
+/// so the client is told either "nothing was sent" or which submission to follow.
+#[derive(Default)]
+struct Gate {
+    state: AtomicU8,
+    settled: tokio::sync::Notify,
+}
+
+/// What the handler may tell a client whose request ran out of time.
+enum Closed {
+    /// The task had not passed the gate; it never will.
+    NothingSent,
+    /// The record is written: the submission may be sent, and is followed.
+    Recorded,
+    /// The record could not be written: nothing was sent.
+    NotRecorded,
+}
+
+impl Gate {
+    const OPEN: u8 = 0;
+    const ENTERED: u8 = 1;
+    const RECORDED: u8 = 2;
+    const NOT_RECORDED: u8 = 3;
+    const SHUT: u8 = 4;
+
+    /// The task, before it writes the record: false when the handler gave up first.
+    fn enter(&self) -> bool {
+        self.state
+            .compare_exchange(
+                Self::OPEN,
+                Self::ENTERED,
+                Ordering::AcqRel,
+                Ordering::Acquire,
+            )
+            .is_ok()
+    }
+
+    /// The task, once the record is written (or could not be).
+    fn settle(&self, recorded: bool) {
+        let state = if recorded {
+            Self::RECORDED
+        } else {
+            Self::NOT_RECORDED
+        };
+        self.state.store(state, Ordering::Release);
+        self.settled.notify_waiters();
+    }
+
+    /// The handler, out of time: shuts the gate, or waits for the record being written.
+    async fn close(&self) -> Closed {
+        loop {
+            // Registered before the state is read, so a settle in between is not missed.
+            let settled = self.settled.notified();
+            match self.state.compare_exchange(
+                Self::OPEN,
+                Self::SHUT,
+                Ordering::AcqRel,
+                Ordering::Acquire,
+            ) {
+                Ok(_) => return Closed::NothingSent,
+                Err(Self::RECORDED) => return Closed::Recorded,
+                Err(Self::NOT_RECORDED) => return Closed::NotRecorded,
+                Err(_) => settled.await,
+            }
+        }
     }
 }
 
@@ -325,6 +426,7 @@ async fn submit(
     caller: Caller,
     text: String,
     mut record: AuditRecord,
+    gate: Arc<Gate>,
 ) -> Result<Response> {
     let checked = match check_backup(&app, &caller, &text, &mut record).await {
         Ok(c) => c,
@@ -345,13 +447,20 @@ async fn submit(
         params: record.params.to_string(),
     };
     let lease_until = now + app.upstream.timeout_ms() + SENDER_GRACE_MS;
-    if let Err(e) = crate::telemetry::timed(
+    if !gate.enter() {
+        let e = ProxyError::CheckTimeout(app.limits.request_timeout.as_secs());
+        fill_error(&mut record, &e);
+        finish(&app, &record);
+        return Err(e);
+    }
+    let inserted = crate::telemetry::timed(
         "insert",
         app.store
             .insert_sending(&submission, &app.owner, lease_until),
     )
-    .await
-    {
+    .await;
+    gate.settle(inserted.is_ok());
+    if let Err(e) = inserted {
         let e = ProxyError::StoreUnavailable(e.to_string());
         fill_error(&mut record, &e);
         finish(&app, &record);

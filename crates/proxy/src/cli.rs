@@ -9,20 +9,24 @@ use std::io::Write;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-async fn shutdown_signal(tx: tokio::sync::watch::Sender<bool>) {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
+/// SIGINT or SIGTERM. The handlers are in place when this returns, not when the future is
+/// first polled: a signal sent as soon as the address is printed is not lost (before, a
+/// SIGTERM sent right after the first answer could be, and the program ran on).
+fn shutdown_signal() -> impl std::future::Future<Output = ()> + Send + 'static {
+    use tokio::signal::unix::{Signal, SignalKind, signal};
+    let interrupt = signal(SignalKind::interrupt()).ok();
+    let terminate = signal(SignalKind::terminate()).ok();
+    let wait = |s: Option<Signal>| async move {
+        match s {
+            Some(mut s) => {
                 s.recv().await;
             }
-            Err(_) => std::future::pending::<()>().await,
+            None => std::future::pending::<()>().await,
         }
     };
-    tokio::select! { () = ctrl_c => {}, () = term => {} }
-    let _ = tx.send(true);
+    async move {
+        tokio::select! { () = wait(interrupt) => {}, () = wait(terminate) => {} }
+    }
 }
 
 async fn wait(mut rx: tokio::sync::watch::Receiver<bool>) {
@@ -30,6 +34,7 @@ async fn wait(mut rx: tokio::sync::watch::Receiver<bool>) {
 }
 
 async fn run(args: Args) -> Result<(), String> {
+    let signalled = shutdown_signal();
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let started = build(&args).await?;
     if let (Some(listen), Some(state)) = (&args.emulator_listen, &started.emulator) {
@@ -81,7 +86,10 @@ async fn run(args: Args) -> Result<(), String> {
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     println!("console: http://{addr}/");
     let _ = std::io::stdout().flush();
-    tokio::spawn(shutdown_signal(stop_tx));
+    tokio::spawn(async move {
+        signalled.await;
+        let _ = stop_tx.send(true);
+    });
     serve::serve(listener, router(app), limits, wait(stop_rx))
         .await
         .map_err(|e| e.to_string())

@@ -72,6 +72,13 @@ pub enum ProxyError {
     /// The request took longer than `--request-timeout`.
     #[error("the request took longer than {0} s")]
     RequestTimeout(u64),
+    /// `POST /api/backups`: the checks before sending (the instance, the policy, the
+    /// credentials) took longer than `--request-timeout` allows; the submission was
+    /// stopped before its record, so nothing was sent and nothing will be.
+    #[error(
+        "the checks before sending took longer than the {0} s a request may take: nothing was sent"
+    )]
+    CheckTimeout(u64),
     /// The upstream answered 2xx JSON that is not shaped as the API documents.
     #[error("the RDS endpoint answered {action} with JSON of an unexpected shape: {what}")]
     UpstreamShape {
@@ -150,7 +157,9 @@ impl ProxyError {
             ProxyError::Forbidden { .. } | ProxyError::ForeignOrigin(_) => 403,
             ProxyError::RegionMismatch { .. } => 400,
             ProxyError::MisdirectedHost(_) => 421,
-            ProxyError::Overloaded | ProxyError::RequestTimeout(_) => 503,
+            ProxyError::Overloaded
+            | ProxyError::RequestTimeout(_)
+            | ProxyError::CheckTimeout(_) => 503,
             ProxyError::UpstreamShape { .. } => 502,
             ProxyError::UpstreamTimeout(_) => 504,
             ProxyError::UpstreamUnreachable(_)
@@ -181,6 +190,7 @@ impl ProxyError {
             ProxyError::ForeignOrigin(_) => "Proxy.ForbiddenOrigin".into(),
             ProxyError::Overloaded => "Proxy.Overloaded".into(),
             ProxyError::RequestTimeout(_) => "Proxy.RequestTimeout".into(),
+            ProxyError::CheckTimeout(_) => "Proxy.CheckTimeout".into(),
             ProxyError::UpstreamShape { .. } => "Proxy.UpstreamInvalidResponse".into(),
             ProxyError::UpstreamTimeout(_) => "Proxy.UpstreamTimeout".into(),
             ProxyError::UpstreamUnreachable(_) => "Proxy.UpstreamUnreachable".into(),

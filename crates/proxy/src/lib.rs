@@ -180,6 +180,7 @@ async fn observe(State(app): State<Arc<App>>, mut req: Request, next: Next) -> R
     let route = telemetry::route_label(req.uri().path());
     let slot = CallerSlot::default();
     req.extensions_mut().insert(api::RequestId(id.clone()));
+    req.extensions_mut().insert(api::RequestStarted(started));
     req.extensions_mut().insert(slot.clone());
     let mut response = REQUEST_ID.scope(id.clone(), next.run(req)).await;
     if let Ok(v) = HeaderValue::from_str(&id) {

@@ -6,6 +6,21 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::process::{Command, Stdio};
 
+/// Waits at most 20 s for `child` to exit (a test that hangs on a lost signal fails
+/// instead); a child still running then is killed.
+fn exit_of(child: &mut std::process::Child) -> std::process::ExitStatus {
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while std::time::Instant::now() < until {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    panic!("still running 20 s after SIGTERM");
+}
+
 fn http(addr: &str, method: &str, path: &str, body: &str) -> (u16, String) {
     let mut s = TcpStream::connect(addr).unwrap();
     let req = format!(
@@ -114,7 +129,7 @@ fn without_credentials_it_runs_the_demo_and_prints_the_url() {
             .unwrap()
             .success()
     );
-    let exit = child.wait().unwrap();
+    let exit = exit_of(&mut child);
     assert!(exit.success(), "{exit:?}");
 }
 
@@ -368,4 +383,42 @@ fn a_system_proxy_is_used_only_when_asked_for() {
     assert_eq!(status, 502, "{body}");
     let _ = through.kill();
     let _ = through.wait();
+}
+
+#[test]
+fn a_sigterm_sent_as_soon_as_the_url_is_printed_stops_it_cleanly() {
+    // Before the signal handlers were set up ahead of the "console:" line, about 24 in 100
+    // such signals killed the proxy outright (no graceful shutdown).
+    let tmp_dir = tempfile::Builder::new()
+        .prefix("rds-proxy-home-")
+        .tempdir()
+        .unwrap();
+    for round in 0..30 {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_rds-backup-proxy"))
+            .args([
+                "--listen",
+                "127.0.0.1:0",
+                "--demo",
+                "--dist",
+                "/nonexistent-dist",
+            ])
+            .env("HOME", tmp_dir.path())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut out = BufReader::new(child.stdout.take().unwrap());
+        let mut line = String::new();
+        out.read_line(&mut line).unwrap();
+        assert!(line.starts_with("console: http://"), "{line:?}");
+        assert!(
+            Command::new("kill")
+                .arg(child.id().to_string())
+                .status()
+                .unwrap()
+                .success()
+        );
+        let exit = exit_of(&mut child);
+        assert!(exit.success(), "round {round}: {exit:?}");
+    }
 }
