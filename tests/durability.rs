@@ -222,6 +222,93 @@ fn a_request_out_of_time_names_its_submission_once_recorded_and_is_never_sent_on
     assert_eq!(proxy.get(&format!("/api/history/{refused}")).status, 404);
 }
 
+/// Holds SQLite's write lock on `db` from a connection of its own for `hold`, from the
+/// moment this returns.
+fn hold_write_lock(db: &std::path::Path, hold: Duration) -> std::thread::JoinHandle<()> {
+    let url = format!("sqlite://{}", db.display());
+    let (locked, is_locked) = std::sync::mpsc::channel();
+    let holder = std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async move {
+            use sqlx::{Connection, Executor};
+            let mut c = sqlx::SqliteConnection::connect(&url).await.unwrap();
+            c.execute("BEGIN IMMEDIATE").await.unwrap();
+            locked.send(()).unwrap();
+            tokio::time::sleep(hold).await;
+            c.execute("COMMIT").await.unwrap();
+        });
+    });
+    is_locked.recv_timeout(Duration::from_secs(10)).unwrap();
+    holder
+}
+
+#[test]
+fn a_record_still_being_written_when_the_request_runs_out_is_marked_not_started_and_never_sent() {
+    let emu = Emulator::start_with(fleet(1));
+    let up = FakeUpstream::start(emu.addr);
+    let dir = tmp("slow-record");
+    let db = dir.path().join("proxy.db");
+    let mut setup = ProxySetup::new(up.endpoint());
+    setup.database = format!("sqlite://{}", db.display());
+    setup.tweak = Some(Box::new(|app| {
+        app.limits.request_timeout = Duration::from_secs(1);
+    }));
+    let proxy = Proxy::start(setup);
+
+    // Another writer holds the database for 2 s: the checks read, the record waits.
+    let holder = hold_write_lock(&db, Duration::from_secs(2));
+    let started = Instant::now();
+    let r = proxy.post_backup(&snapshot("pgm-fleet-000"));
+    let answered = started.elapsed();
+    assert!(answered < Duration::from_secs(1), "{answered:?}");
+    assert_eq!(
+        (r.status, r.code().as_deref()),
+        (503, Some("Proxy.CheckTimeout")),
+        "{}",
+        r.body
+    );
+    assert!(
+        r.json()["Message"]
+            .as_str()
+            .unwrap()
+            .contains("nothing was sent"),
+        "{}",
+        r.body
+    );
+    let id = r.json()["RequestId"].as_str().unwrap().to_owned();
+    holder.join().unwrap();
+
+    // Once the record is written it says so, and nothing is sent then or later.
+    let row = eventually(
+        Duration::from_secs(10),
+        "the row marked not started",
+        || {
+            let row = proxy.get(&format!("/api/history/{id}"));
+            (row.status == 200 && row.json()["State"] != "sending").then(|| row.json())
+        },
+    );
+    assert_eq!(row["State"], "not-started", "{row}");
+    assert_eq!(row["Code"], "Proxy.CheckTimeout", "{row}");
+    let audited = eventually(Duration::from_secs(10), "the refusal audited", || {
+        proxy
+            .audit_lines()
+            .into_iter()
+            .find(|l| l["request_id"] == id.as_str())
+    });
+    assert_eq!(audited["outcome"], "refused", "{audited}");
+    assert_eq!(audited["code"], "Proxy.CheckTimeout", "{audited}");
+    std::thread::sleep(Duration::from_secs(1));
+    assert_eq!(
+        up.count("CreateBackup"),
+        0,
+        "sent after the client was told it was not"
+    );
+    assert!(jobs_of(&emu, "pgm-fleet-000").is_empty());
+}
+
 #[test]
 fn kill_9_between_sending_and_the_answer_then_a_restart_reconciles_the_row_to_the_job() {
     // The job outlives the dead sender's lease (2 s timeout + 5 s): it is still running

@@ -101,8 +101,9 @@ fn keys(args: &Args) -> Result<Vec<AccessKey>, String> {
 
 /// SIGINT or SIGTERM. The handlers are in place when this returns, not when the future is
 /// first polled: a signal sent as soon as the address is printed is not lost (before, a
-/// SIGTERM sent right after the first answer could be, and the emulator ran on).
-fn shutdown_signal() -> impl Future<Output = ()> + Send + 'static {
+/// SIGTERM sent right after the first answer could be, and the emulator ran on). The
+/// proxy's program waits on it too.
+pub fn shutdown_signal() -> impl Future<Output = ()> + Send + 'static {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{Signal, SignalKind, signal};

@@ -318,10 +318,13 @@ pub async fn create_backup(
     ));
     let limit = app.limits.request_timeout;
     let deadline = started + limit.saturating_sub((limit / 10).min(Duration::from_secs(1)));
+    // How long a record being written may still be waited for: the answer must leave
+    // before the limit cuts the request off with an ambiguous timeout.
+    let last = started + limit.saturating_sub((limit / 20).min(Duration::from_millis(500)));
     let joined = tokio::select! {
         biased;
         joined = &mut task => joined,
-        () = tokio::time::sleep_until(deadline.into()) => match gate.close().await {
+        () = tokio::time::sleep_until(deadline.into()) => match gate.close(last).await {
             Closed::NothingSent => return Err(ProxyError::CheckTimeout(limit.as_secs())),
             Closed::Recorded => {
                 return Err(ProxyError::OutcomeUnknown {
@@ -351,8 +354,10 @@ pub struct RequestStarted(pub std::time::Instant);
 
 /// Decides a submission's fate when its request runs out of time: the sending task
 /// passes the gate before it writes its record (and then sends), or the handler, out of
-/// time, shuts it first (and the task stops: nothing sent, ever). Only one of them wins,
-/// so the client is told either "nothing was sent" or which submission to follow.
+/// time, shuts it first (and the task stops: nothing sent, ever). A record still being
+/// written when the handler's last moment comes is abandoned: the task marks the row
+/// not started and does not send. Only one of them wins, so the client is told either
+/// "nothing was sent" or which submission to follow.
 #[derive(Default)]
 struct Gate {
     state: AtomicU8,
@@ -361,7 +366,8 @@ struct Gate {
 
 /// What the handler may tell a client whose request ran out of time.
 enum Closed {
-    /// The task had not passed the gate; it never will.
+    /// The task had not passed the gate, or was still writing the record; it will not
+    /// send.
     NothingSent,
     /// The record is written: the submission may be sent, and is followed.
     Recorded,
@@ -375,6 +381,7 @@ impl Gate {
     const RECORDED: u8 = 2;
     const NOT_RECORDED: u8 = 3;
     const SHUT: u8 = 4;
+    const ABANDONED: u8 = 5;
 
     /// The task, before it writes the record: false when the handler gave up first.
     fn enter(&self) -> bool {
@@ -388,19 +395,25 @@ impl Gate {
             .is_ok()
     }
 
-    /// The task, once the record is written (or could not be).
-    fn settle(&self, recorded: bool) {
+    /// The task, once the record is written (or could not be): false when the handler
+    /// abandoned it meanwhile (then it must not send).
+    fn settle(&self, recorded: bool) -> bool {
         let state = if recorded {
             Self::RECORDED
         } else {
             Self::NOT_RECORDED
         };
-        self.state.store(state, Ordering::Release);
+        let kept = self
+            .state
+            .compare_exchange(Self::ENTERED, state, Ordering::AcqRel, Ordering::Acquire)
+            .is_ok();
         self.settled.notify_waiters();
+        kept
     }
 
-    /// The handler, out of time: shuts the gate, or waits for the record being written.
-    async fn close(&self) -> Closed {
+    /// The handler, out of time: shuts the gate, or waits for the record being written
+    /// until `last`, and abandons it then.
+    async fn close(&self, last: std::time::Instant) -> Closed {
         loop {
             // Registered before the state is read, so a settle in between is not missed.
             let settled = self.settled.notified();
@@ -413,7 +426,25 @@ impl Gate {
                 Ok(_) => return Closed::NothingSent,
                 Err(Self::RECORDED) => return Closed::Recorded,
                 Err(Self::NOT_RECORDED) => return Closed::NotRecorded,
-                Err(_) => settled.await,
+                Err(_) => {
+                    tokio::select! {
+                        () = settled => {}
+                        () = tokio::time::sleep_until(last.into()) => {
+                            if self
+                                .state
+                                .compare_exchange(
+                                    Self::ENTERED,
+                                    Self::ABANDONED,
+                                    Ordering::AcqRel,
+                                    Ordering::Acquire,
+                                )
+                                .is_ok()
+                            {
+                                return Closed::NothingSent;
+                            }
+                        }
+                    }
+                }
             }
         }
     }
@@ -459,9 +490,29 @@ async fn submit(
             .insert_sending(&submission, &app.owner, lease_until),
     )
     .await;
-    gate.settle(inserted.is_ok());
+    let kept = gate.settle(inserted.is_ok());
     if let Err(e) = inserted {
         let e = ProxyError::StoreUnavailable(e.to_string());
+        fill_error(&mut record, &e);
+        finish(&app, &record);
+        return Err(e);
+    }
+    if !kept {
+        // The client was told nothing was sent while the record was being written.
+        let e = ProxyError::CheckTimeout(app.limits.request_timeout.as_secs());
+        let outcome = Outcome::NotStarted {
+            code: e.code(),
+            message: e.to_string(),
+        };
+        if let Err(err) = app
+            .store
+            .record_outcome(&rid, &app.owner, &outcome, now_ms())
+            .await
+        {
+            // The row keeps its lease; once it lapses the worker finds no job and marks it
+            // not started.
+            tracing::warn!(submission = %rid, error = %err, "could not mark an abandoned submission not started");
+        }
         fill_error(&mut record, &e);
         finish(&app, &record);
         return Err(e);

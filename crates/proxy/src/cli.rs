@@ -9,32 +9,13 @@ use std::io::Write;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-/// SIGINT or SIGTERM. The handlers are in place when this returns, not when the future is
-/// first polled: a signal sent as soon as the address is printed is not lost (before, a
-/// SIGTERM sent right after the first answer could be, and the program ran on).
-fn shutdown_signal() -> impl std::future::Future<Output = ()> + Send + 'static {
-    use tokio::signal::unix::{Signal, SignalKind, signal};
-    let interrupt = signal(SignalKind::interrupt()).ok();
-    let terminate = signal(SignalKind::terminate()).ok();
-    let wait = |s: Option<Signal>| async move {
-        match s {
-            Some(mut s) => {
-                s.recv().await;
-            }
-            None => std::future::pending::<()>().await,
-        }
-    };
-    async move {
-        tokio::select! { () = wait(interrupt) => {}, () = wait(terminate) => {} }
-    }
-}
-
 async fn wait(mut rx: tokio::sync::watch::Receiver<bool>) {
     let _ = rx.wait_for(|stop| *stop).await;
 }
 
 async fn run(args: Args) -> Result<(), String> {
-    let signalled = shutdown_signal();
+    // Before any address is printed (see the emulator's `shutdown_signal`).
+    let signalled = rds_backup_emulator::cli::shutdown_signal();
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let started = build(&args).await?;
     if let (Some(listen), Some(state)) = (&args.emulator_listen, &started.emulator) {

@@ -76,7 +76,7 @@ pub enum ProxyError {
     /// credentials) took longer than `--request-timeout` allows; the submission was
     /// stopped before its record, so nothing was sent and nothing will be.
     #[error(
-        "the checks before sending took longer than the {0} s a request may take: nothing was sent"
+        "the checks and the record before sending took longer than the {0} s a request may take: nothing was sent"
     )]
     CheckTimeout(u64),
     /// The upstream answered 2xx JSON that is not shaped as the API documents.

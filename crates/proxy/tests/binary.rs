@@ -6,9 +6,16 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::process::{Command, Stdio};
 
-/// Waits at most 20 s for `child` to exit (a test that hangs on a lost signal fails
-/// instead); a child still running then is killed.
-fn exit_of(child: &mut std::process::Child) -> std::process::ExitStatus {
+/// Sends `child` SIGTERM and waits at most 20 s for it to exit (a test that hangs on a
+/// lost signal fails instead); a child still running then is killed.
+fn terminate(child: &mut std::process::Child) -> std::process::ExitStatus {
+    assert!(
+        Command::new("kill")
+            .arg(child.id().to_string())
+            .status()
+            .unwrap()
+            .success()
+    );
     let until = std::time::Instant::now() + std::time::Duration::from_secs(20);
     while std::time::Instant::now() < until {
         if let Some(status) = child.try_wait().unwrap() {
@@ -122,14 +129,7 @@ fn without_credentials_it_runs_the_demo_and_prints_the_url() {
     assert_eq!(status, 200, "{reply}");
     assert!(reply.contains("BackupJobId"), "{reply}");
 
-    assert!(
-        Command::new("kill")
-            .arg(child.id().to_string())
-            .status()
-            .unwrap()
-            .success()
-    );
-    let exit = exit_of(&mut child);
+    let exit = terminate(&mut child);
     assert!(exit.success(), "{exit:?}");
 }
 
@@ -411,14 +411,7 @@ fn a_sigterm_sent_as_soon_as_the_url_is_printed_stops_it_cleanly() {
         let mut line = String::new();
         out.read_line(&mut line).unwrap();
         assert!(line.starts_with("console: http://"), "{line:?}");
-        assert!(
-            Command::new("kill")
-                .arg(child.id().to_string())
-                .status()
-                .unwrap()
-                .success()
-        );
-        let exit = exit_of(&mut child);
+        let exit = terminate(&mut child);
         assert!(exit.success(), "round {round}: {exit:?}");
     }
 }
