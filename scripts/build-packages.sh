@@ -42,7 +42,7 @@ cargo build --locked -q --profile web-release --target wasm32-unknown-unknown -p
 bindgen "$wasm_dir/rds_backup_wasm.wasm" "$out/rds-backup-rules-lite" rds_backup_rules
 package_json "$out/rds-backup-rules-lite" rds-backup-rules-lite "CreateBackup rules for ApsaraDB RDS, validation only: choices, validate." rds_backup_rules.js rds_backup_rules.d.ts
 
-cargo build --locked -q --profile web-release --target wasm32-unknown-unknown -p rds-backup-web --lib
+cargo build --locked -q --profile web-release --target wasm32-unknown-unknown -p rds-backup-web --lib --features embed
 bindgen "$wasm_dir/rds_backup_web.wasm" "$out/rds-backup-console" rds_backup_web
 cp web/element.js web/style.css "$out/rds-backup-console/"
 package_json "$out/rds-backup-console" rds-backup-console "The RDS backup console as <rds-backup-console> and mount(element, options)." element.js rds_backup_web.d.ts

@@ -53,7 +53,7 @@ cargo fmt --all -- --check
 
 step "cargo clippy (all targets, native and wasm, warnings are errors)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
-cargo clippy -p rds-backup-web -p rds-backup-wasm --all-targets --target wasm32-unknown-unknown --locked -- -D warnings
+cargo clippy -p rds-backup-web -p rds-backup-wasm --all-targets --all-features --target wasm32-unknown-unknown --locked -- -D warnings
 
 step "core builds for wasm32-unknown-unknown"
 cargo build -p rds-backup-core --target wasm32-unknown-unknown --locked

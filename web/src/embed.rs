@@ -2,13 +2,9 @@
 //! custom element of `element.js` calls it inside its shadow root), and the DOM events the
 //! host page listens to.
 
-use crate::app::{App, AppProps};
 use crate::i18n::Lang;
 use rds_backup_core::Engine;
-use serde::Deserialize;
-use std::rc::Rc;
-use wasm_bindgen::JsCast;
-use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsValue;
 
 /// How the console runs: standalone (the page is the console) or embedded in a host page.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -49,112 +45,130 @@ impl Options {
     }
 }
 
-/// The options a host passes to `mount` (all optional).
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct MountOptions {
-    proxy_url: Option<String>,
-    region: Option<String>,
-    locale: Option<String>,
-    engines: Option<Vec<String>>,
-    instance: Option<String>,
-}
+/// `mount()` for the `<rds-backup-console>` package (`--features embed`); the standalone
+/// page does not export it (its options reader and bindings cost 12 KB gzip of wasm).
+#[cfg(feature = "embed")]
+mod mounting {
+    use super::Options;
+    use crate::app::{App, AppProps};
+    use crate::i18n::Lang;
+    use rds_backup_core::Engine;
+    use serde::Deserialize;
+    use std::rc::Rc;
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen::prelude::*;
 
-/// A mounted console; `unmount()` removes it.
-#[wasm_bindgen]
-pub struct Console {
-    handle: Option<yew::AppHandle<App>>,
-}
+    /// The options a host passes to `mount` (all optional).
+    #[derive(Deserialize, Default)]
+    #[serde(rename_all = "camelCase", deny_unknown_fields)]
+    struct MountOptions {
+        proxy_url: Option<String>,
+        region: Option<String>,
+        locale: Option<String>,
+        engines: Option<Vec<String>>,
+        instance: Option<String>,
+    }
 
-#[wasm_bindgen]
-impl Console {
-    /// Removes the console from its element.
-    pub fn unmount(&mut self) {
-        if let Some(h) = self.handle.take() {
-            h.destroy();
+    /// A mounted console; `unmount()` removes it.
+    #[wasm_bindgen]
+    pub struct Console {
+        handle: Option<yew::AppHandle<App>>,
+    }
+
+    #[wasm_bindgen]
+    impl Console {
+        /// Removes the console from its element.
+        pub fn unmount(&mut self) {
+            if let Some(h) = self.handle.take() {
+                h.destroy();
+            }
         }
+    }
+
+    #[wasm_bindgen(typescript_custom_section)]
+    const MOUNT_OPTIONS: &str = r#"
+    /** Options of `mount`; all optional. */
+    export interface MountOptions {
+      /** The proxy's origin, e.g. "https://backup.example.com" (empty: the page's own). */
+      proxyUrl?: string;
+      /** The region to start with. */
+      region?: string;
+      /** "en", "zh-CN" or "id". */
+      locale?: string;
+      /** Only these engines are offered. */
+      engines?: ("MySQL" | "PostgreSQL" | "SQLServer" | "MariaDB")[];
+      /** The instance to start with. */
+      instance?: string;
+      /** The caller's bearer token for the proxy (e.g. the portal's OIDC access token), or a
+       *  promise of it; asked again after the proxy answers 401. */
+      getAccessToken?: () => string | null | undefined | Promise<string | null | undefined>;
+    }
+    "#;
+
+    /// Renders the console into `element`. `options`: `{proxyUrl, region, locale, engines,
+    /// instance}`; events (`request-changed`, `backup-submitted`, `backup-finished`) are sent
+    /// from `host` (the custom element), or from `element` when no host is given.
+    #[wasm_bindgen]
+    pub fn mount(
+        element: web_sys::Element,
+        #[wasm_bindgen(unchecked_param_type = "MountOptions | undefined")] options: JsValue,
+        host: Option<web_sys::Element>,
+    ) -> Result<Console, JsValue> {
+        let given = !(options.is_undefined() || options.is_null());
+        // The function is taken out first: the rest is plain data.
+        let get_token = given
+            .then(|| js_sys::Reflect::get(&options, &JsValue::from_str("getAccessToken")).ok())
+            .flatten()
+            .filter(|v| !v.is_undefined() && !v.is_null());
+        let credential = match get_token {
+            None => crate::api::Credential::Typed,
+            Some(f) => {
+                crate::api::Credential::Host(f.dyn_into::<js_sys::Function>().map_err(|_| {
+                    JsValue::from(js_sys::Error::new(
+                        "mount options: getAccessToken must be a function",
+                    ))
+                })?)
+            }
+        };
+        let o: MountOptions = if given {
+            let data =
+                js_sys::Object::assign(&js_sys::Object::new(), &js_sys::Object::from(options));
+            let _ = js_sys::Reflect::delete_property(&data, &JsValue::from_str("getAccessToken"));
+            serde_wasm_bindgen::from_value(data.into())
+                .map_err(|e| JsValue::from(js_sys::Error::new(&format!("mount options: {e}"))))?
+        } else {
+            MountOptions::default()
+        };
+        let mut engines = Vec::new();
+        for name in o.engines.iter().flatten() {
+            engines.push(Engine::parse(name.trim()).ok_or_else(|| {
+                JsValue::from(js_sys::Error::new(&format!(
+                    "engines: '{name}' is not MySQL, PostgreSQL, SQLServer or MariaDB"
+                )))
+            })?);
+        }
+        let options = Options {
+            api_base: o
+                .proxy_url
+                .unwrap_or_default()
+                .trim_end_matches('/')
+                .to_owned(),
+            region: o.region.filter(|r| !r.is_empty()),
+            locale: o.locale.map(|l| Lang::from_tag(&l)),
+            engines: (!engines.is_empty()).then_some(engines),
+            instance: o.instance.filter(|i| !i.is_empty()),
+            host: Some(host.unwrap_or_else(|| element.clone())),
+            credential,
+        };
+        let props = AppProps {
+            options: Rc::new(options),
+        };
+        let handle = yew::Renderer::<App>::with_root_and_props(element, props).render();
+        Ok(Console {
+            handle: Some(handle),
+        })
     }
 }
 
-#[wasm_bindgen(typescript_custom_section)]
-const MOUNT_OPTIONS: &str = r#"
-/** Options of `mount`; all optional. */
-export interface MountOptions {
-  /** The proxy's origin, e.g. "https://backup.example.com" (empty: the page's own). */
-  proxyUrl?: string;
-  /** The region to start with. */
-  region?: string;
-  /** "en" or "id". */
-  locale?: string;
-  /** Only these engines are offered. */
-  engines?: ("MySQL" | "PostgreSQL" | "SQLServer" | "MariaDB")[];
-  /** The instance to start with. */
-  instance?: string;
-  /** The caller's bearer token for the proxy (e.g. the portal's OIDC access token), or a
-   *  promise of it; asked again after the proxy answers 401. */
-  getAccessToken?: () => string | null | undefined | Promise<string | null | undefined>;
-}
-"#;
-
-/// Renders the console into `element`. `options`: `{proxyUrl, region, locale, engines,
-/// instance}`; events (`request-changed`, `backup-submitted`, `backup-finished`) are sent
-/// from `host` (the custom element), or from `element` when no host is given.
-#[wasm_bindgen]
-pub fn mount(
-    element: web_sys::Element,
-    #[wasm_bindgen(unchecked_param_type = "MountOptions | undefined")] options: JsValue,
-    host: Option<web_sys::Element>,
-) -> Result<Console, JsValue> {
-    let given = !(options.is_undefined() || options.is_null());
-    // The function is taken out first: the rest is plain data.
-    let get_token = given
-        .then(|| js_sys::Reflect::get(&options, &JsValue::from_str("getAccessToken")).ok())
-        .flatten()
-        .filter(|v| !v.is_undefined() && !v.is_null());
-    let credential = match get_token {
-        None => crate::api::Credential::Typed,
-        Some(f) => {
-            crate::api::Credential::Host(f.dyn_into::<js_sys::Function>().map_err(|_| {
-                JsValue::from(js_sys::Error::new(
-                    "mount options: getAccessToken must be a function",
-                ))
-            })?)
-        }
-    };
-    let o: MountOptions = if given {
-        let data = js_sys::Object::assign(&js_sys::Object::new(), &js_sys::Object::from(options));
-        let _ = js_sys::Reflect::delete_property(&data, &JsValue::from_str("getAccessToken"));
-        serde_wasm_bindgen::from_value(data.into())
-            .map_err(|e| JsValue::from(js_sys::Error::new(&format!("mount options: {e}"))))?
-    } else {
-        MountOptions::default()
-    };
-    let mut engines = Vec::new();
-    for name in o.engines.iter().flatten() {
-        engines.push(Engine::parse(name.trim()).ok_or_else(|| {
-            JsValue::from(js_sys::Error::new(&format!(
-                "engines: '{name}' is not MySQL, PostgreSQL, SQLServer or MariaDB"
-            )))
-        })?);
-    }
-    let options = Options {
-        api_base: o
-            .proxy_url
-            .unwrap_or_default()
-            .trim_end_matches('/')
-            .to_owned(),
-        region: o.region.filter(|r| !r.is_empty()),
-        locale: o.locale.map(|l| Lang::from_tag(&l)),
-        engines: (!engines.is_empty()).then_some(engines),
-        instance: o.instance.filter(|i| !i.is_empty()),
-        host: Some(host.unwrap_or_else(|| element.clone())),
-        credential,
-    };
-    let props = AppProps {
-        options: Rc::new(options),
-    };
-    let handle = yew::Renderer::<App>::with_root_and_props(element, props).render();
-    Ok(Console {
-        handle: Some(handle),
-    })
-}
+#[cfg(feature = "embed")]
+pub use mounting::{Console, mount};
