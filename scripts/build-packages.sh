@@ -45,8 +45,11 @@ package_json "$out/rds-backup-rules-lite" rds-backup-rules-lite "CreateBackup ru
 cargo build --locked -q --profile web-release --target wasm32-unknown-unknown -p rds-backup-web --lib --features embed
 bindgen "$wasm_dir/rds_backup_web.wasm" "$out/rds-backup-console" rds_backup_web
 cp web/element.js web/style.css "$out/rds-backup-console/"
+# The catalogues of the languages other than English (built in), fetched when chosen.
+mkdir -p "$out/rds-backup-console/locales"
+cp web/locales/zh-CN.json web/locales/id.json "$out/rds-backup-console/locales/"
 package_json "$out/rds-backup-console" rds-backup-console "The RDS backup console as <rds-backup-console> and mount(element, options)." element.js rds_backup_web.d.ts
 
 for p in "$out"/*/; do
-  printf '%s: %s bytes gzip -9 (all files)\n' "$(basename "$p")" "$(cat "$p"/*.js "$p"/*.wasm "$p"/*.css 2>/dev/null | gzip -9 | wc -c)"
+  printf '%s: %s bytes gzip -9 (the .js, .wasm and .css files; the catalogues apart)\n' "$(basename "$p")" "$(cat "$p"/*.js "$p"/*.wasm "$p"/*.css 2>/dev/null | gzip -9 | wc -c)"
 done

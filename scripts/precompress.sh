@@ -13,7 +13,7 @@ command -v brotli >/dev/null || {
   br=
   echo "precompress: brotli is not installed (bash scripts/web-tools.sh installs it): gzip copies only" >&2
 }
-find "$dir" -type f \( -name '*.wasm' -o -name '*.js' -o -name '*.css' -o -name '*.html' \) \
+find "$dir" -type f \( -name '*.wasm' -o -name '*.js' -o -name '*.css' -o -name '*.html' -o -name '*.json' \) \
   -print0 | while IFS= read -r -d '' f; do
   gzip -9 -n -k -f "$f"
   [ -z "$br" ] || brotli -q 11 -k -f "$f"

@@ -68,6 +68,7 @@ export class RdsBackupConsole extends HTMLElement {
       locale: this.getAttribute('locale') ?? undefined,
       engines: engines ? engines.split(',').map((e) => e.trim()).filter(Boolean) : undefined,
       instance: this.getAttribute('instance') ?? undefined,
+      assetsUrl: new URL('./', import.meta.url).href,
       getAccessToken: this.#getAccessToken ? () => this.#getAccessToken() : undefined,
     }, this);
   }

@@ -42,7 +42,7 @@ impl Config {
 }
 
 /// An instance of the list, with what the form and the warnings need.
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
 pub struct Instance {
     /// `DBInstanceId`.
     #[serde(rename = "DBInstanceId")]

@@ -1,7 +1,7 @@
 //! The console: one reducer holds its state (console.rs), hooks do its effects
 //! (hooks/), and each panel is a component (components/); this composes them.
 
-use crate::api::{Client, Instance, Submission};
+use crate::api::{Client, Instance};
 use crate::browser;
 use crate::components::actions::Actions;
 use crate::components::caller::CallerView;
@@ -10,14 +10,12 @@ use crate::components::databases::Databases;
 use crate::components::header::Header;
 use crate::components::instance_picker::InstancePicker;
 use crate::components::job::{Job, JobPanel};
-use crate::components::policy::PolicyPanel;
-use crate::components::preview::PreviewPanel;
 use crate::components::retention::Retention;
-use crate::components::snippets::SnippetsPanel;
 use crate::console::{Console, ConsoleAction, Proxy};
 use crate::embed::Options;
 use crate::fields::{ChoiceSelect, Marks};
 use crate::i18n::{Lang, Text, t};
+use crate::panels::{FLEET_SLOT, SIDE_SLOT};
 use crate::reasons::say;
 use crate::state::{Action, Form, History, State};
 use rds_backup_core::endpoint::KNOWN_REGIONS;
@@ -29,7 +27,8 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 use yew::prelude::*;
 
-fn initial_lang() -> Lang {
+/// The language a console starts in: the one chosen before, or the browser's.
+pub fn initial_lang() -> Lang {
     let tag = browser::stored(crate::hooks::LANG_KEY).unwrap_or_else(browser::browser_language);
     Lang::from_tag(&tag)
 }
@@ -71,7 +70,6 @@ fn initial_form(options: &Options) -> Form {
 #[function_component(App)]
 pub fn app(props: &AppProps) -> Html {
     let options = props.options.clone();
-    let base = options.api_base.clone();
     let client = {
         let options = options.clone();
         (*use_memo(options, |o| {
@@ -102,6 +100,8 @@ pub fn app(props: &AppProps) -> Html {
     crate::hooks::use_lang_sync(console.clone(), options.clone());
     crate::hooks::use_job_follow(console.clone(), client.clone());
     crate::hooks::use_backup_finished(console.clone(), client.clone(), options.clone());
+    let root = use_node_ref();
+    crate::hooks::use_panels(console.clone(), options.clone(), root.clone());
     let picked: Option<Instance> = console.picked_in_form().cloned();
 
     let draft = form.draft();
@@ -163,16 +163,6 @@ pub fn app(props: &AppProps) -> Html {
         _ => KNOWN_REGIONS.iter().map(|s| (*s).to_owned()).collect(),
     };
 
-    let on_import = {
-        let console = console.clone();
-        Callback::from(move |read: Result<Form, String>| match read {
-            Ok(f) => {
-                console.dispatch(ConsoleAction::ImportError(None));
-                console.dispatch(ConsoleAction::Form(Action::Load(f, History::Push)));
-            }
-            Err(e) => console.dispatch(ConsoleAction::ImportError(Some(e))),
-        })
-    };
     let send = {
         // The proxy's body, as the curl snippet sends it: RegionId and the parameters.
         let body = request
@@ -217,9 +207,21 @@ pub fn app(props: &AppProps) -> Html {
         })
         .collect();
 
+    // Another language: its catalogue first (fetched once), then the switch.
+    let on_lang = {
+        let (c, assets) = (console.dispatcher(), options.assets.clone());
+        Callback::from(move |x: Lang| {
+            let (c, assets) = (c.clone(), assets.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                crate::i18n::ensure(x, assets.locale(x)).await;
+                c.dispatch(ConsoleAction::Lang(x));
+            });
+        })
+    };
+
     html! {
-        <div class="console">
-            <Header lang={l} onlang={{ let c = console.dispatcher(); Callback::from(move |x| c.dispatch(ConsoleAction::Lang(x))) }} />
+        <div class="console" ref={root}>
+            <Header lang={l} onlang={on_lang} />
             if let Proxy::Ready(c) = &console.proxy {
                 <CallerView lang={l} config={c.clone()} problem={console.auth_problem.clone()}
                     host_token={client.host_provides_token()}
@@ -261,35 +263,16 @@ pub fn app(props: &AppProps) -> Html {
                     if shows(Field::BackupRetentionPeriod, !form.retention.is_empty()) {
                         <Retention lang={l} value={form.retention.clone()} marks={mark(Field::BackupRetentionPeriod)} dispatch={dispatch.clone()} />
                     }
-                    <Actions lang={l} form={form.clone()} {can_send} sending={console.job == Job::Sending}
-                        offline={matches!(console.proxy, Proxy::Unavailable)} import_error={console.import_error.clone()}
-                        onsend={send} onimport={on_import} dispatch={dispatch.clone()} />
+                    <Actions lang={l} region={form.region.clone()} {can_send} sending={console.job == Job::Sending}
+                        offline={matches!(console.proxy, Proxy::Unavailable)} onsend={send} dispatch={dispatch.clone()} />
                 </form>
                 <section class="side">
                     <JobPanel lang={l} job={console.job.clone()} />
-                    if matches!(console.proxy, Proxy::Ready(_)) && !signed_out {
-                        <crate::recent::Recent lang={l} client={client.clone()} refresh={console.sent}
-                            on_open={{
-                                let dispatch = dispatch.clone();
-                                let known: Vec<Instance> = console.picked.iter().cloned().collect();
-                                Callback::from(move |row: Submission| {
-                                    if let Some(form) = crate::recent::form_of(&row, &known) {
-                                        dispatch.emit(Action::Load(form, History::Push));
-                                    }
-                                })
-                            }} />
-                    }
-                    <PreviewPanel lang={l} region={form.region.clone()} request={request.clone()}
-                        problems={verdict.as_ref().and_then(|v| v.as_ref().err()).cloned()} touched={state.touched.clone()} />
-                    <PolicyPanel lang={l} region={form.region.clone()} request={request.clone()} />
-                    <SnippetsPanel lang={l} region={form.region.clone()} request={request.clone()}
-                        proxy_url={if base.is_empty() { browser::origin() } else { base.clone() }}
-                        selected={console.snippet} onselect={{ let c = console.dispatcher(); Callback::from(move |x| c.dispatch(ConsoleAction::Snippet(x))) }} />
+                    // The recent backups, the preview, the policy and the snippets: the panels module.
+                    <div class={SIDE_SLOT}></div>
                 </section>
             </main>
-            if matches!(console.proxy, Proxy::Ready(_)) && !signed_out {
-                <crate::fleet::Fleet lang={l} client={client.clone()} />
-            }
+            <div class={FLEET_SLOT}></div>
         </div>
     }
 }

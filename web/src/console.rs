@@ -1,13 +1,12 @@
 //! The console's state: the form (see [`crate::state`]) and everything around it (the
 //! proxy's answer, the caller's sign-in, the picked instance, its databases, the job,
-//! the language, the snippet shown, an import's error) in one struct, changed only by
+//! the language) in one struct, changed only by
 //! [`ConsoleAction`]s through one reducer, in the shape of Yew's function_todomvc.
 
 use crate::api::{ApiError, Config, Instance};
 use crate::components::job::Job;
 use crate::i18n::Lang;
 use crate::state::{Action, State};
-use rds_backup_core::snippet::SnippetLang;
 use std::rc::Rc;
 use yew::Reducible;
 
@@ -43,10 +42,6 @@ pub struct Console {
     pub job: Job,
     /// Bumped at each send: the recent backups and the pending jobs are looked at again.
     pub sent: u32,
-    /// The snippet shown.
-    pub snippet: SnippetLang,
-    /// Why the last imported file could not be read.
-    pub import_error: Option<String>,
 }
 
 impl Console {
@@ -62,8 +57,6 @@ impl Console {
             databases: Vec::new(),
             job: Job::Idle,
             sent: 0,
-            snippet: SnippetLang::Aliyun,
-            import_error: None,
         }
     }
 
@@ -107,10 +100,6 @@ pub enum ConsoleAction {
     Job(Job),
     /// A send ended (its answer came).
     Sent,
-    /// Another snippet.
-    Snippet(SnippetLang),
-    /// An import failed (or the next one worked: `None`).
-    ImportError(Option<String>),
 }
 
 impl Reducible for Console {
@@ -128,8 +117,6 @@ impl Reducible for Console {
             ConsoleAction::Databases(d) => next.databases = d,
             ConsoleAction::Job(j) => next.job = j,
             ConsoleAction::Sent => next.sent += 1,
-            ConsoleAction::Snippet(s) => next.snippet = s,
-            ConsoleAction::ImportError(e) => next.import_error = e,
         }
         Rc::new(next)
     }

@@ -23,6 +23,8 @@ pub struct Options {
     pub host: Option<web_sys::Element>,
     /// How the caller's credential travels.
     pub credential: crate::api::Credential,
+    /// Where the files loaded after the first paint are.
+    pub assets: crate::assets::Assets,
 }
 
 impl Options {
@@ -54,6 +56,7 @@ mod mounting {
     use crate::i18n::Lang;
     use rds_backup_core::Engine;
     use serde::Deserialize;
+    use std::cell::{Cell, RefCell};
     use std::rc::Rc;
     use wasm_bindgen::JsCast;
     use wasm_bindgen::prelude::*;
@@ -67,19 +70,24 @@ mod mounting {
         locale: Option<String>,
         engines: Option<Vec<String>>,
         instance: Option<String>,
+        assets_url: Option<String>,
     }
 
     /// A mounted console; `unmount()` removes it.
     #[wasm_bindgen]
     pub struct Console {
-        handle: Option<yew::AppHandle<App>>,
+        /// The rendered app, once its language's catalogue is here; `None` after unmount.
+        handle: Rc<RefCell<Option<yew::AppHandle<App>>>>,
+        /// Set by unmount: a render still waiting for its catalogue does not happen.
+        gone: Rc<Cell<bool>>,
     }
 
     #[wasm_bindgen]
     impl Console {
         /// Removes the console from its element.
         pub fn unmount(&mut self) {
-            if let Some(h) = self.handle.take() {
+            self.gone.set(true);
+            if let Some(h) = self.handle.borrow_mut().take() {
                 h.destroy();
             }
         }
@@ -99,6 +107,8 @@ mod mounting {
       engines?: ("MySQL" | "PostgreSQL" | "SQLServer" | "MariaDB")[];
       /** The instance to start with. */
       instance?: string;
+      /** The package's folder (where `locales/` is), e.g. new URL('./', import.meta.url).href. */
+      assetsUrl?: string;
       /** The caller's bearer token for the proxy (e.g. the portal's OIDC access token), or a
        *  promise of it; asked again after the proxy answers 401. */
       getAccessToken?: () => string | null | undefined | Promise<string | null | undefined>;
@@ -159,14 +169,29 @@ mod mounting {
             instance: o.instance.filter(|i| !i.is_empty()),
             host: Some(host.unwrap_or_else(|| element.clone())),
             credential,
+            assets: o
+                .assets_url
+                .map(|u| crate::assets::Assets::under(&u))
+                .unwrap_or_default(),
         };
-        let props = AppProps {
-            options: Rc::new(options),
+        let lang = options.locale.unwrap_or_else(crate::app::initial_lang);
+        let console = Console {
+            handle: Rc::default(),
+            gone: Rc::default(),
         };
-        let handle = yew::Renderer::<App>::with_root_and_props(element, props).render();
-        Ok(Console {
-            handle: Some(handle),
-        })
+        let (handle, gone) = (console.handle.clone(), console.gone.clone());
+        wasm_bindgen_futures::spawn_local(async move {
+            crate::i18n::ensure(lang, options.assets.locale(lang)).await;
+            if gone.get() {
+                return;
+            }
+            let props = AppProps {
+                options: Rc::new(options),
+            };
+            let app = yew::Renderer::<App>::with_root_and_props(element, props).render();
+            *handle.borrow_mut() = Some(app);
+        });
+        Ok(console)
     }
 }
 

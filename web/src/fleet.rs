@@ -452,6 +452,7 @@ mod tests {
     /// in the user's language from core's reason; any other refusal keeps the proxy's words.
     #[test]
     fn an_impossible_intent_is_said_from_cores_reason() {
+        crate::i18n::install_all();
         let item = json!({
             "DBInstanceId": "rm-1", "Engine": "MySQL", "StorageType": "cloud_essd", "ok": false,
             "errors": [{"code": "InvalidBackupMethod.ValueNotSupport", "message": "BackupMethod: ..."}],

@@ -5,6 +5,7 @@
 
 pub mod api;
 pub mod app;
+pub mod assets;
 pub mod browser;
 pub mod components;
 pub mod console;
@@ -13,11 +14,23 @@ pub mod fields;
 pub mod fleet;
 pub mod hooks;
 pub mod i18n;
+pub mod panels;
 pub mod reasons;
 pub mod recent;
 pub mod state;
 
-/// Renders the console into `<body>`.
+/// Renders the console into `<body>`, once the catalogue of its language is here.
 pub fn start() {
-    yew::Renderer::<app::App>::new().render();
+    let options = embed::Options {
+        assets: assets::Assets::from_page(),
+        ..embed::Options::default()
+    };
+    let lang = app::initial_lang();
+    wasm_bindgen_futures::spawn_local(async move {
+        i18n::ensure(lang, options.assets.locale(lang)).await;
+        let props = app::AppProps {
+            options: std::rc::Rc::new(options),
+        };
+        yew::Renderer::<app::App>::with_props(props).render();
+    });
 }

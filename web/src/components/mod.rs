@@ -7,6 +7,7 @@ pub mod copy_button;
 pub mod databases;
 pub mod header;
 pub mod instance_picker;
+pub mod io;
 pub mod job;
 pub mod policy;
 pub mod preview;

@@ -2,14 +2,16 @@
 //! picked instance's databases, the URL (or the host page) following the form, the
 //! language on the page, the job followed to its end, the host told of finished jobs.
 
-use crate::api::{Client, Sent};
+use crate::api::{Client, Credential, Sent};
 use crate::browser;
 use crate::components::job::Job;
 use crate::console::{Console, ConsoleAction, Proxy};
 use crate::embed::Options;
-use crate::state::{Action, History};
+use crate::panels::{LOAD_EVENT, Shared};
+use crate::state::{Action, Form, History};
 use rds_backup_core::{Field, validate};
 use std::rc::Rc;
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 /// Where the chosen language is remembered.
@@ -227,5 +229,76 @@ pub fn send(
         };
         dispatcher.dispatch(ConsoleAction::Job(job));
         dispatcher.dispatch(ConsoleAction::Sent);
+    });
+}
+
+#[wasm_bindgen::prelude::wasm_bindgen(inline_js = "
+export function load_panels(js, wasm, root, config) {
+  return import(js)
+    .then(async (m) => {
+      await m.default({ module_or_path: wasm });
+      m.mount_panels(root, config);
+    })
+    .catch((e) => console.error('rds-backup-console: the panels did not load', e));
+}")]
+extern "C" {
+    /// Imports the panels module (its JS, then its wasm) and mounts it on `root`.
+    fn load_panels(
+        js: &str,
+        wasm: &str,
+        root: &web_sys::Element,
+        config: &wasm_bindgen::JsValue,
+    ) -> js_sys::Promise;
+}
+
+/// The panels module: loaded once the form has painted, told of each change of the
+/// form's state (kept on the console's root), and heard when it loads a form.
+#[hook]
+pub fn use_panels(console: UseReducerHandle<Console>, options: Rc<Options>, root: NodeRef) {
+    let shared = Shared {
+        lang: console.lang,
+        form: console.form.form.clone(),
+        touched: console.form.touched.clone(),
+        ready: matches!(console.proxy, Proxy::Ready(_)) && !console.signed_out(),
+        sent: console.sent,
+        picked: console.picked_in_form().cloned(),
+    };
+    {
+        let root = root.clone();
+        use_effect_with(shared, move |s| {
+            if let Some(el) = root.cast::<web_sys::Element>() {
+                s.publish(&el);
+            }
+        });
+    }
+    let dispatcher = console.dispatcher();
+    use_effect_with((), move |_| {
+        let el = root.cast::<web_sys::Element>();
+        let listener = el.as_ref().map(|el| {
+            gloo::events::EventListener::new(el, LOAD_EVENT, move |e| {
+                let query = e
+                    .dyn_ref::<web_sys::CustomEvent>()
+                    .and_then(|c| c.detail().as_string())
+                    .unwrap_or_default();
+                let form = Form::from_query(&browser::query_pairs(&query));
+                dispatcher.dispatch(ConsoleAction::Form(Action::Load(form, History::Push)));
+            })
+        });
+        let assets = &options.assets;
+        if let (Some(el), Some(js), Some(wasm)) =
+            (el, assets.get("panels.js"), assets.get("panels.wasm"))
+        {
+            let config = js_sys::Object::new();
+            let set = |k: &str, v: &wasm_bindgen::JsValue| {
+                let _ = js_sys::Reflect::set(&config, &k.into(), v);
+            };
+            set("apiBase", &options.api_base.as_str().into());
+            set("assets", &assets.content().into());
+            if let Credential::Host(f) = &options.credential {
+                set("getAccessToken", f);
+            }
+            let _ = load_panels(js, wasm, &el, &config);
+        }
+        move || drop(listener)
     });
 }

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Trunk's post_build hook (Trunk.toml): the files the console loads after its first paint.
+# The panels module (the web crate's second binary, rds-backup-web-panels, built as Trunk
+# built the first: same profile, wasm-bindgen, wasm-opt -Oz) and the catalogues of the
+# languages other than English (web/locales/; English is built into the wasm) go into the
+# build under hashed names (the proxy has every file cached for a year) and are listed in
+# index.html's
+#   <meta name="rds-backup-console-assets" content="panels.js=/... zh-CN=/locales/...">,
+# which the console reads. Then every asset gets its gzip and brotli copy
+# (scripts/precompress.sh).
+#   TRUNK_STAGING_DIR=dist bash scripts/web-assets.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+dir="${TRUNK_STAGING_DIR:?set by trunk build}"
+base="${TRUNK_PUBLIC_URL:-/}"
+mkdir -p "$dir/locales"
+listed=()
+
+# The panels module.
+if [ "${TRUNK_PROFILE:-release}" = release ]; then
+  profile=(--profile web-release)
+  built=target/wasm32-unknown-unknown/web-release
+else
+  profile=()
+  built=target/wasm32-unknown-unknown/debug
+fi
+built="${CARGO_TARGET_DIR:-target}/${built#target/}"
+cargo build --locked -q "${profile[@]}" --target wasm32-unknown-unknown -p rds-backup-web --bin rds-backup-web-panels
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+wasm-bindgen --target web --no-typescript --out-dir "$tmp" --out-name panels "$built/rds-backup-web-panels.wasm"
+if [ "${TRUNK_PROFILE:-release}" = release ]; then
+  wasm-opt -Oz "$tmp/panels_bg.wasm" -o "$tmp/panels_bg.wasm"
+fi
+# wasm-bindgen writes the crate's JS snippets (the form's loader of this module) whether
+# or not this module uses them; it must not import any, as they are not copied.
+if grep -q "snippets/" "$tmp/panels.js"; then
+  echo "web-assets: the panels module imports a JS snippet, which is not copied" >&2
+  exit 1
+fi
+name="rds-backup-web-panels-$(cat "$tmp/panels.js" "$tmp/panels_bg.wasm" | sha256sum | cut -c1-16)"
+sed "s/panels_bg\.wasm/${name}_bg.wasm/" "$tmp/panels.js" > "$dir/$name.js"
+cp "$tmp/panels_bg.wasm" "$dir/${name}_bg.wasm"
+listed+=("panels.js=${base}$name.js" "panels.wasm=${base}${name}_bg.wasm")
+
+# The catalogues.
+for f in web/locales/*.json; do
+  tag=$(basename "$f" .json)
+  [ "$tag" = en ] && continue
+  name="$tag-$(sha256sum "$f" | cut -c1-16).json"
+  cp "$f" "$dir/locales/$name"
+  listed+=("$tag=${base}locales/$name")
+done
+grep -q 'name="rds-backup-console-assets" content=""' "$dir/index.html" || {
+  echo "web-assets: index.html has no <meta name=\"rds-backup-console-assets\" content=\"\">" >&2
+  exit 1
+}
+sed -i "s|name=\"rds-backup-console-assets\" content=\"\"|name=\"rds-backup-console-assets\" content=\"${listed[*]}\"|" "$dir/index.html"
+bash scripts/precompress.sh

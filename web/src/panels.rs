@@ -1,0 +1,261 @@
+//! The panels that load after the form's first paint, as a second wasm module
+//! (`rds-backup-web-panels`, `src/bin/rds-backup-web-panels.rs`): the preview, the RAM
+//! policy, the snippets, the recent backups, the export and import buttons and the fleet
+//! view. The form's module (`app.rs`) renders empty slots for them, loads this module once
+//! it has painted, and keeps the form's state ([`Shared`]) on the console's root element,
+//! announcing each change with [`STATE_EVENT`]; the panels answer with [`LOAD_EVENT`] when
+//! a form is to be loaded (an import, a recent backup opened).
+
+use crate::api::{Client, Credential, Instance};
+use crate::assets::Assets;
+use crate::browser::{query_pairs, query_string};
+use crate::components::io::ExportImport;
+use crate::components::policy::PolicyPanel;
+use crate::components::preview::PreviewPanel;
+use crate::components::snippets::SnippetsPanel;
+use crate::i18n::Lang;
+use crate::state::Form;
+use rds_backup_core::snippet::SnippetLang;
+use rds_backup_core::{Field, validate};
+use std::collections::BTreeSet;
+use wasm_bindgen::{JsCast, JsValue};
+use yew::prelude::*;
+
+/// The event the form sends from the console's root when its state changed.
+pub const STATE_EVENT: &str = "rds-backup-console:state";
+/// The event the panels send from the console's root to load a form (`detail`: its query).
+pub const LOAD_EVENT: &str = "rds-backup-console:load";
+/// The root's property that holds the form's latest state.
+const STATE_PROPERTY: &str = "rdsBackupConsoleState";
+/// The root's attribute the panels set once they are shown (`ready`).
+pub const READY_ATTRIBUTE: &str = "data-panels";
+
+/// The slots the form renders for the panels, inside the console's root.
+pub const SIDE_SLOT: &str = "panels-side";
+/// The slot beside the form's buttons (export, import).
+pub const IO_SLOT: &str = "panels-io";
+/// The slot under the form (the fleet view).
+pub const FLEET_SLOT: &str = "panels-fleet";
+
+/// What the form tells the panels.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Shared {
+    /// The language.
+    pub lang: Lang,
+    /// The form.
+    pub form: Form,
+    /// The fields the user changed.
+    pub touched: BTreeSet<Field>,
+    /// The proxy answered and knows the caller: the recent backups and the fleet show.
+    pub ready: bool,
+    /// Bumped at each send.
+    pub sent: u32,
+    /// The picked instance (its id, engine and storage), for a recent backup opened.
+    pub picked: Option<Instance>,
+}
+
+fn set(o: &js_sys::Object, key: &str, value: JsValue) {
+    let _ = js_sys::Reflect::set(o, &JsValue::from_str(key), &value);
+}
+
+fn text(o: &JsValue, key: &str) -> String {
+    js_sys::Reflect::get(o, &JsValue::from_str(key))
+        .ok()
+        .and_then(|v| v.as_string())
+        .unwrap_or_default()
+}
+
+impl Shared {
+    /// Keeps the state on the console's root and announces it.
+    pub fn publish(&self, root: &web_sys::Element) {
+        let o = js_sys::Object::new();
+        set(&o, "lang", self.lang.tag().into());
+        set(&o, "form", query_string(&self.form).into());
+        let touched: Vec<&str> = self.touched.iter().map(|f| f.as_str()).collect();
+        set(&o, "touched", touched.join(",").into());
+        set(&o, "ready", self.ready.into());
+        set(&o, "sent", self.sent.into());
+        if let Some(i) = &self.picked {
+            set(
+                &o,
+                "picked",
+                format!("{} {} {}", i.id, i.engine, i.storage).into(),
+            );
+        }
+        let _ = js_sys::Reflect::set(root, &JsValue::from_str(STATE_PROPERTY), &o);
+        emit(root, STATE_EVENT, &o);
+    }
+
+    /// The state the form keeps on `root`, if it has published one.
+    pub fn read(root: &web_sys::Element) -> Option<Shared> {
+        let o = js_sys::Reflect::get(root, &JsValue::from_str(STATE_PROPERTY)).ok()?;
+        if !o.is_object() {
+            return None;
+        }
+        let bool_of = |k: &str| {
+            js_sys::Reflect::get(&o, &JsValue::from_str(k))
+                .ok()
+                .and_then(|v| v.as_bool())
+                .unwrap_or(false)
+        };
+        let picked = text(&o, "picked");
+        let mut parts = picked.split(' ');
+        let picked = match (parts.next(), parts.next(), parts.next()) {
+            (Some(id), Some(engine), Some(storage)) if !id.is_empty() => Some(Instance {
+                id: id.to_owned(),
+                engine: engine.to_owned(),
+                storage: storage.to_owned(),
+                ..Instance::default()
+            }),
+            _ => None,
+        };
+        Some(Shared {
+            lang: Lang::from_tag(&text(&o, "lang")),
+            form: Form::from_query(&query_pairs(&text(&o, "form"))),
+            touched: text(&o, "touched")
+                .split(',')
+                .filter_map(Field::parse)
+                .collect(),
+            ready: bool_of("ready"),
+            sent: js_sys::Reflect::get(&o, &JsValue::from_str("sent"))
+                .ok()
+                .and_then(|v| v.as_f64())
+                .map_or(0, |n| n as u32),
+            picked,
+        })
+    }
+}
+
+/// Sends `name` from `target` with `detail`.
+pub fn emit(target: &web_sys::Element, name: &str, detail: &JsValue) {
+    let init = web_sys::CustomEventInit::new();
+    init.set_detail(detail);
+    if let Ok(event) = web_sys::CustomEvent::new_with_event_init_dict(name, &init) {
+        let _ = target.dispatch_event(&event);
+    }
+}
+
+/// Props of [`Panels`].
+#[derive(Properties, PartialEq)]
+pub struct PanelsProps {
+    /// The console's root (the slots are inside; the form's state is on it).
+    pub root: web_sys::Element,
+    /// The proxy.
+    pub client: Client,
+    /// Where the other languages' catalogues are.
+    pub assets: Assets,
+}
+
+fn slot(root: &web_sys::Element, class: &str) -> Option<web_sys::Element> {
+    root.query_selector(&format!(".{class}")).ok().flatten()
+}
+
+/// The panels, rendered into the side slot; the buttons and the fleet view through portals.
+#[function_component(Panels)]
+pub fn panels(p: &PanelsProps) -> Html {
+    let shared = use_state(|| Shared::read(&p.root).unwrap_or_default());
+    let snippet = use_state(|| SnippetLang::Aliyun);
+    {
+        let (root, shared, assets) = (p.root.clone(), shared.clone(), p.assets.clone());
+        use_effect_with((), move |_| {
+            let target = root.clone();
+            let listener = gloo::events::EventListener::new(&target, STATE_EVENT, move |_| {
+                let Some(next) = Shared::read(&root) else {
+                    return;
+                };
+                let lang = next.lang;
+                if crate::i18n::is_loaded(lang) {
+                    shared.set(next);
+                    return;
+                }
+                // Another language: its catalogue first, then the form's latest state.
+                let (root, shared, assets) = (root.clone(), shared.clone(), assets.clone());
+                wasm_bindgen_futures::spawn_local(async move {
+                    crate::i18n::ensure(lang, assets.locale(lang)).await;
+                    if let Some(latest) = Shared::read(&root) {
+                        shared.set(latest);
+                    }
+                });
+            });
+            move || drop(listener)
+        });
+    }
+    let l = shared.lang;
+    let form = &shared.form;
+    let verdict = form.context().map(|c| validate(&c, &form.draft()));
+    let request = verdict.as_ref().and_then(|v| v.as_ref().ok()).cloned();
+    let problems = verdict.as_ref().and_then(|v| v.as_ref().err()).cloned();
+    let region = AttrValue::from(form.region.clone());
+    let load = {
+        let root = p.root.clone();
+        Callback::from(move |f: Form| {
+            emit(&root, LOAD_EVENT, &JsValue::from_str(&query_string(&f)));
+        })
+    };
+    let on_open = {
+        let (load, picked) = (load.clone(), shared.picked.clone());
+        Callback::from(move |row: crate::api::Submission| {
+            let known: Vec<Instance> = picked.iter().cloned().collect();
+            if let Some(form) = crate::recent::form_of(&row, &known) {
+                load.emit(form);
+            }
+        })
+    };
+    let base = &p.client.base;
+    let proxy_url = if base.is_empty() {
+        crate::browser::origin()
+    } else {
+        base.clone()
+    };
+    let io = slot(&p.root, IO_SLOT).map(|host| {
+        create_portal(
+            html! { <ExportImport lang={l} form={form.clone()} onload={load.clone()} /> },
+            host,
+        )
+    });
+    let fleet = slot(&p.root, FLEET_SLOT)
+        .filter(|_| shared.ready)
+        .map(|host| {
+            create_portal(
+                html! { <crate::fleet::Fleet lang={l} client={p.client.clone()} /> },
+                host,
+            )
+        });
+    html! {
+        <>
+            { for io }
+            if shared.ready {
+                <crate::recent::Recent lang={l} client={p.client.clone()} refresh={shared.sent} {on_open} />
+            }
+            <PreviewPanel lang={l} region={region.clone()} request={request.clone()}
+                {problems} touched={shared.touched.clone()} />
+            <PolicyPanel lang={l} region={region.clone()} request={request.clone()} />
+            <SnippetsPanel lang={l} {region} {request} proxy_url={proxy_url}
+                selected={*snippet} onselect={{ let s = snippet.clone(); Callback::from(move |x| s.set(x)) }} />
+            { for fleet }
+        </>
+    }
+}
+
+/// Renders the panels into the side slot of `root` (the form's module calls this through
+/// the module's `mount_panels`). `config`: `{apiBase, getAccessToken, assets}`.
+pub fn mount(root: web_sys::Element, config: &JsValue) {
+    let Some(side) = slot(&root, SIDE_SLOT) else {
+        return;
+    };
+    let token = js_sys::Reflect::get(config, &JsValue::from_str("getAccessToken"))
+        .ok()
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+    let credential = token.map_or(Credential::Typed, Credential::Host);
+    let props = PanelsProps {
+        client: Client::new(text(config, "apiBase"), credential),
+        assets: Assets::parse(&text(config, "assets")),
+        root: root.clone(),
+    };
+    let lang = Shared::read(&root).map(|s| s.lang).unwrap_or_default();
+    wasm_bindgen_futures::spawn_local(async move {
+        crate::i18n::ensure(lang, props.assets.locale(lang)).await;
+        yew::Renderer::<Panels>::with_root_and_props(side, props).render();
+        let _ = root.set_attribute(READY_ATTRIBUTE, "ready");
+    });
+}
