@@ -3,7 +3,8 @@
 # wasm-opt -Oz; they load in browsers and, with initSync, in Node):
 #   rds-backup-rules/       choices, validate, preview, snippet, policy    (crates/wasm)
 #   rds-backup-rules-lite/  choices and validate only: the rules alone     (crates/wasm, no "full")
-#   rds-backup-console/     <rds-backup-console> and mount()                (web)
+#   rds-backup-console/     <rds-backup-console> and mount()                (web: the form's
+#                           module, its panels module loaded after it, the catalogues)
 #   bash scripts/build-packages.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -44,6 +45,13 @@ package_json "$out/rds-backup-rules-lite" rds-backup-rules-lite "CreateBackup ru
 
 cargo build --locked -q --profile web-release --target wasm32-unknown-unknown -p rds-backup-web --lib --features embed
 bindgen "$wasm_dir/rds_backup_web.wasm" "$out/rds-backup-console" rds_backup_web
+# The panels module, which the form's module imports once it has painted.
+cargo build --locked -q --profile web-release --target wasm32-unknown-unknown -p rds-backup-web --bin rds-backup-web-panels
+panels=$(mktemp -d)
+wasm-bindgen --target web --no-typescript --out-dir "$panels" --out-name rds_backup_web_panels "$wasm_dir/rds-backup-web-panels.wasm"
+wasm-opt -Oz "$panels/rds_backup_web_panels_bg.wasm" -o "$out/rds-backup-console/rds_backup_web_panels_bg.wasm"
+cp "$panels/rds_backup_web_panels.js" "$out/rds-backup-console/"
+rm -rf "$panels"
 cp web/element.js web/style.css "$out/rds-backup-console/"
 # The catalogues of the languages other than English (built in), fetched when chosen.
 mkdir -p "$out/rds-backup-console/locales"

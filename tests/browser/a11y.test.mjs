@@ -2,7 +2,7 @@
 // in demo mode: empty, an instance picked, errors shown, sending, a job running,
 // finished, refused, dark mode and 360 px wide. In each, axe-core (npm) finds no
 // violation, and in Simplified Chinese and Bahasa Indonesia no text of the English
-// catalogue (web/src/i18n.rs) is left on the page outside code, nor an English sentence
+// catalogue (web/locales/en.json) is left on the page outside code, nor an English sentence
 // from core in the Chinese page. Screenshots of the Chinese states in tests/artifacts/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -21,29 +21,23 @@ let proxy;
 let base;
 let browser;
 
-/** The English catalogue for `lang` (`Id` or `ZhCn`): each text of `t`, `state_label`,
- * `item_label` and `advice` whose translation into it differs, split at placeholders. */
+/** The English catalogue for `lang` (`id` or `zh-CN`): each text of web/locales/en.json
+ * whose translation into it differs, split at its arguments (`{name}`). */
 function englishCatalogue(lang) {
-  const src = readFileSync(join(root, 'web', 'src', 'i18n.rs'), 'utf8');
-  const entries = {};
-  const re = /\(Lang::(En|Id|ZhCn), ([A-Za-z"._-]+)\)[^=]*=> (?:\{\s*)?((?:"(?:[^"\\]|\\.)*",?\s*)+)/g;
-  for (const m of src.matchAll(re)) {
-    const texts = [...m[3].matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((x) => x[1].replace(/\\"/g, '"'));
-    (entries[m[2]] ??= {})[m[1]] = texts;
-  }
+  const read = (tag) => JSON.parse(readFileSync(join(root, 'web', 'locales', `${tag}.json`), 'utf8'));
+  const [en, other] = [read('en'), read(lang)];
   const out = new Set();
-  for (const e of Object.values(entries)) {
-    (e.En || []).forEach((en, i) => {
-      if ((e[lang] || [])[i] === en) return;
-      for (const piece of en.split(/\{[a-z]+\}/)) {
-        const p = piece.trim().replace(/[:.]$/, '');
-        if (p.length >= 8) out.add(p);
-      }
-    });
+  for (const [key, text] of Object.entries(en)) {
+    if (other[key] === text) continue;
+    for (const piece of text.split(/\{[a-z]+\}/)) {
+      const p = piece.trim().replace(/[:.]$/, '');
+      if (p.length >= 8) out.add(p);
+    }
   }
   return [...out];
 }
-const catalogues = { id: englishCatalogue('Id'), 'zh-CN': englishCatalogue('ZhCn') };
+const catalogues = { id: englishCatalogue('id'), 'zh-CN': englishCatalogue('zh-CN') };
+assert.ok(catalogues.id.length > 100 && catalogues['zh-CN'].length > 100, 'the English catalogue was read');
 
 before(async () => {
   const home = scratch('a11y');
@@ -115,6 +109,7 @@ async function open(lang, viewport = { width: 1280, height: 900 }, colorScheme =
   await page.goto(base);
   await page.waitForSelector('.banner.demo');
   await page.waitForSelector('input[name=DBInstanceId][data-loaded]');
+  await page.waitForSelector('.console[data-panels=ready]'); // the panels module, loaded after the form
   assert.equal(await page.evaluate(() => document.documentElement.lang), lang);
   return page;
 }

@@ -53,6 +53,7 @@ async function open(url = base, viewport = { width: 1280, height: 900 }) {
   await page.goto(url);
   await page.waitForSelector('.banner.demo');
   await page.waitForFunction(() => document.querySelector('input[name=DBInstanceId][data-loaded]'));
+  await page.waitForSelector('.console[data-panels=ready]'); // the panels module, loaded after the form
   page.errors = errors;
   return page;
 }
@@ -125,6 +126,7 @@ test('a console load logs no error and asks for no missing file (its icon is inl
   page.on('response', (r) => { if (r.status() >= 400) logged.push(`${r.status()} ${r.url()}`); });
   await page.goto(base);
   await page.waitForFunction(() => document.querySelector('input[name=DBInstanceId][data-loaded]'));
+  await page.waitForSelector('.console[data-panels=ready]'); // the panels module, loaded after the form
   await page.waitForTimeout(300);
   assert.match(await page.getAttribute('link[rel=icon]', 'href'), /^data:image\/svg\+xml,/);
   assert.deepEqual(logged, []);

@@ -75,6 +75,7 @@ async function openConsole(url) {
   page.on('pageerror', (e) => errors.push(String(e)));
   await page.goto(url);
   await page.waitForFunction(() => document.querySelector('input[name=DBInstanceId][data-loaded]'));
+  await page.waitForSelector('.console[data-panels=ready]'); // the panels module, loaded after the form
   page.errors = errors;
   return page;
 }

@@ -128,6 +128,7 @@ test('embedded with getAccessToken: the caller is named and a backup goes throug
   await page.waitForSelector('rds-backup-console .caller .user');
   assert.equal(await page.textContent('rds-backup-console .caller .user'), 'alice');
   await page.waitForFunction(() => document.querySelector('rds-backup-console').shadowRoot.querySelector('input[name=DBInstanceId][data-loaded]'));
+  await page.waitForFunction(() => document.querySelector('rds-backup-console').shadowRoot.querySelector('.console[data-panels=ready]'));
   await page.fill('rds-backup-console input[name=DBInstanceId]', 'rm-demo-mysql-cloud');
   await page.waitForSelector('rds-backup-console .instance-info');
   await page.selectOption('rds-backup-console select[name=BackupMethod]', 'Snapshot');
@@ -183,6 +184,7 @@ test('standalone with --auth tokens: the console asks for the token once and kee
     await page.waitForSelector('.caller .user');
     assert.equal(await page.textContent('.caller .user'), 'bob');
     await page.waitForFunction(() => document.querySelector('input[name=DBInstanceId][data-loaded]'));
+    await page.waitForSelector('.console[data-panels=ready]'); // the panels module, loaded after the form
     await page.reload();
     await page.waitForSelector('.caller .user');
     assert.equal(await page.textContent('.caller .user'), 'bob', 'the token is kept for the tab');

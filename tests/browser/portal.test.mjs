@@ -64,6 +64,7 @@ test('the portal embeds the console; a submit fires backup-submitted; its CSS st
   // Playwright's CSS selectors reach into open shadow roots.
   await page.waitForSelector('rds-backup-console .banner.demo');
   await page.waitForFunction(() => document.querySelector('rds-backup-console').shadowRoot.querySelector('input[name=DBInstanceId][data-loaded]'));
+  await page.waitForFunction(() => document.querySelector('rds-backup-console').shadowRoot.querySelector('.console[data-panels=ready]'));
   await page.fill('rds-backup-console input[name=DBInstanceId]', 'rm-demo-mysql-cloud');
   await page.waitForSelector('rds-backup-console .instance-info');
   await page.selectOption('rds-backup-console select[name=BackupMethod]', 'Snapshot');
@@ -105,6 +106,7 @@ test('backup-finished fires for a job the page started, also after a reload', as
   await page.goto(`${portalOrigin}/examples/portal/?proxy=${encodeURIComponent(proxyUrl)}`);
   await page.waitForSelector('rds-backup-console .banner.demo');
   await page.waitForFunction(() => document.querySelector('rds-backup-console').shadowRoot.querySelector('input[name=DBInstanceId][data-loaded]'));
+  await page.waitForFunction(() => document.querySelector('rds-backup-console').shadowRoot.querySelector('.console[data-panels=ready]'));
   await page.fill('rds-backup-console input[name=DBInstanceId]', 'pgm-demo-pg-local');
   await page.waitForSelector('rds-backup-console .instance-info');
   await page.selectOption('rds-backup-console select[name=BackupMethod]', 'Physical');

@@ -50,7 +50,8 @@ pub struct Shared {
     pub ready: bool,
     /// Bumped at each send.
     pub sent: u32,
-    /// The picked instance (its id, engine and storage), for a recent backup opened.
+    /// The instance the picker gave last (its id, engine and storage), for a recent
+    /// backup opened in the form.
     pub picked: Option<Instance>,
 }
 

@@ -261,7 +261,7 @@ pub fn use_panels(console: UseReducerHandle<Console>, options: Rc<Options>, root
         touched: console.form.touched.clone(),
         ready: matches!(console.proxy, Proxy::Ready(_)) && !console.signed_out(),
         sent: console.sent,
-        picked: console.picked_in_form().cloned(),
+        picked: console.picked.clone(),
     };
     {
         let root = root.clone();
