@@ -3,19 +3,18 @@
 //! credential, only the caller's own: the host page's token (`getAccessToken`), a token
 //! the user typed (`--auth tokens`, kept in sessionStorage), or an auth proxy's cookie.
 
-use gloo::net::http::{Request, RequestBuilder};
+use crate::json::Json;
 use gloo::storage::Storage;
-use serde::Deserialize;
-use serde_json::Value;
 use std::cell::RefCell;
 use std::rc::Rc;
-use wasm_bindgen::JsCast;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
 
 /// Where a typed token is kept for the tab's lifetime.
 const TOKEN_KEY: &str = "rds-backup-console.token";
 
 /// `/api/config`.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Config {
     /// `demo` or `live`.
     pub mode: String,
@@ -24,17 +23,31 @@ pub struct Config {
     /// The regions to offer.
     pub regions: Vec<String>,
     /// How callers sign in: `none`, `tokens`, `trusted-header`, `oidc`.
-    #[serde(default)]
     pub auth: String,
     /// Who the proxy says this caller is (none: not signed in).
-    #[serde(default)]
     pub user: Option<String>,
     /// Why a credential that was given was refused.
-    #[serde(rename = "signInError", default)]
     pub sign_in_error: Option<String>,
 }
 
 impl Config {
+    /// Reads the proxy's answer.
+    pub fn read(v: &Json) -> Config {
+        Config {
+            mode: v.text("mode"),
+            message: v.text("message"),
+            regions: v
+                .get("regions")
+                .items()
+                .iter()
+                .filter_map(|r| r.value().as_string())
+                .collect(),
+            auth: v.text("auth"),
+            user: v.str("user"),
+            sign_in_error: v.str("signInError"),
+        }
+    }
+
     /// Whether the proxy wants a credential this console has not given.
     pub fn needs_sign_in(&self) -> bool {
         self.auth != "none" && !self.auth.is_empty() && self.user.is_none()
@@ -42,29 +55,37 @@ impl Config {
 }
 
 /// An instance of the list, with what the form and the warnings need.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Instance {
     /// `DBInstanceId`.
-    #[serde(rename = "DBInstanceId")]
     pub id: String,
     /// `Engine`.
-    #[serde(rename = "Engine", default)]
     pub engine: String,
     /// `DBInstanceStorageType`.
-    #[serde(rename = "DBInstanceStorageType", default)]
     pub storage: String,
     /// `DBInstanceStatus`.
-    #[serde(rename = "DBInstanceStatus", default)]
     pub status: String,
     /// `LockMode`.
-    #[serde(rename = "LockMode", default)]
     pub lock_mode: String,
     /// `DBInstanceType`.
-    #[serde(rename = "DBInstanceType", default)]
     pub kind: String,
     /// `DBInstanceDescription`.
-    #[serde(rename = "DBInstanceDescription", default)]
     pub description: String,
+}
+
+impl Instance {
+    /// Reads an instance of the proxy's list (`None` without its id).
+    pub fn read(v: &Json) -> Option<Instance> {
+        Some(Instance {
+            id: v.str("DBInstanceId")?,
+            engine: v.text("Engine"),
+            storage: v.text("DBInstanceStorageType"),
+            status: v.text("DBInstanceStatus"),
+            lock_mode: v.text("LockMode"),
+            kind: v.text("DBInstanceType"),
+            description: v.text("DBInstanceDescription"),
+        })
+    }
 }
 
 /// One page of a search for instances.
@@ -90,11 +111,11 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    fn network(e: impl std::fmt::Display) -> ApiError {
+    fn network(message: String) -> ApiError {
         ApiError {
             status: 0,
             code: "Network".into(),
-            message: e.to_string(),
+            message,
             request_id: None,
         }
     }
@@ -161,16 +182,6 @@ struct Call {
     body: Option<String>,
 }
 
-impl Call {
-    fn builder(&self) -> RequestBuilder {
-        if self.post {
-            Request::post(&self.url)
-        } else {
-            Request::get(&self.url)
-        }
-    }
-}
-
 impl Client {
     /// A client for the proxy at `base`.
     pub fn new(base: String, credential: Credential) -> Client {
@@ -195,9 +206,9 @@ impl Client {
                 if let Some(t) = cached.filter(|_| !fresh) {
                     return Some(t);
                 }
-                let value = f.call0(&wasm_bindgen::JsValue::NULL).ok()?;
+                let value = f.call0(&JsValue::NULL).ok()?;
                 let value = match value.dyn_into::<js_sys::Promise>() {
-                    Ok(p) => wasm_bindgen_futures::JsFuture::from(p).await.ok()?,
+                    Ok(p) => JsFuture::from(p).await.ok()?,
                     Err(v) => v,
                 };
                 let token = value.as_string().filter(|t| !t.is_empty());
@@ -207,23 +218,25 @@ impl Client {
         }
     }
 
-    async fn send_once(&self, call: &Call, fresh: bool) -> Result<Value, ApiError> {
-        let mut builder = call.builder();
-        if let Some(token) = self.token(fresh).await {
-            builder = builder.header("authorization", &format!("Bearer {token}"));
+    async fn send_once(&self, call: &Call, fresh: bool) -> Result<Json, ApiError> {
+        let bearer = self.token(fresh).await.map(|t| format!("Bearer {t}"));
+        let mut headers = Vec::new();
+        if let Some(b) = &bearer {
+            headers.push(("authorization", b.as_str()));
         }
-        let request = match &call.body {
-            Some(body) => builder
-                .header("content-type", "application/json")
-                .body(body.clone()),
-            None => builder.build(),
-        };
-        json(request).await
+        if call.body.is_some() {
+            headers.push(("content-type", "application/json"));
+        }
+        let method = if call.post { "POST" } else { "GET" };
+        let (status, text) = fetch(method, &call.url, &headers, call.body.as_deref())
+            .await
+            .map_err(ApiError::network)?;
+        json(status, &text)
     }
 
     /// Sends a call; a 401 with a host-provided token asks the host again and retries
     /// once (nothing was done: the proxy refuses before anything is sent).
-    async fn send(&self, call: Call) -> Result<Value, ApiError> {
+    async fn send(&self, call: Call) -> Result<Json, ApiError> {
         match self.send_once(&call, false).await {
             Err(e) if e.is_unauthorized() && self.host_provides_token() => {
                 self.send_once(&call, true).await
@@ -243,7 +256,7 @@ impl Client {
     /// `GET /api/config`.
     pub async fn config(&self) -> Result<Config, ApiError> {
         let v = self.send(self.get("/api/config")).await?;
-        serde_json::from_value(v).map_err(ApiError::network)
+        Ok(Config::read(&v))
     }
 
     /// `GET /api/instances?RegionId=&Search=&NextToken=`: one page of a search.
@@ -262,8 +275,13 @@ impl Client {
         }
         let v = self.send(self.get(&target)).await?;
         Ok(InstancePage {
-            instances: serde_json::from_value(v["Instances"].clone()).map_err(ApiError::network)?,
-            next_token: v["NextToken"].as_str().unwrap_or_default().to_owned(),
+            instances: v
+                .get("Instances")
+                .items()
+                .iter()
+                .filter_map(Instance::read)
+                .collect(),
+            next_token: v.text("NextToken"),
         })
     }
 
@@ -276,14 +294,11 @@ impl Client {
                 enc(region)
             )))
             .await?;
-        Ok(v["Databases"]
-            .as_array()
-            .map(|dbs| {
-                dbs.iter()
-                    .filter_map(|d| d["DBName"].as_str().map(str::to_owned))
-                    .collect()
-            })
-            .unwrap_or_default())
+        Ok(v.get("Databases")
+            .items()
+            .iter()
+            .filter_map(|d| d.str("DBName"))
+            .collect())
     }
 
     /// `POST /api/backups`: the job started, or the proxy is checking whether it did.
@@ -295,21 +310,18 @@ impl Client {
                 body: Some(body),
             })
             .await?;
-        let submission = v["SubmissionId"].as_str().unwrap_or_default().to_owned();
-        match v["BackupJobId"].as_str() {
-            Some(job) => Ok(Sent::Started {
-                submission,
-                job: job.to_owned(),
-            }),
-            None if v["Code"] == "Proxy.OutcomeUnknown" && !submission.is_empty() => {
+        let submission = v.text("SubmissionId");
+        match v.str("BackupJobId") {
+            Some(job) => Ok(Sent::Started { submission, job }),
+            None if v.text("Code") == "Proxy.OutcomeUnknown" && !submission.is_empty() => {
                 Ok(Sent::Checking { submission })
             }
-            None => Err(ApiError::network("no BackupJobId in the answer")),
+            None => Err(ApiError::network("no BackupJobId in the answer".to_owned())),
         }
     }
 
     /// `POST /api/plans`: a fleet plan, judged by the proxy; nothing runs.
-    pub async fn make_plan(&self, body: String) -> Result<Value, ApiError> {
+    pub async fn make_plan(&self, body: String) -> Result<Json, ApiError> {
         self.send(Call {
             post: true,
             url: format!("{}/api/plans", self.base),
@@ -319,7 +331,7 @@ impl Client {
     }
 
     /// `POST /api/plans/{id}/run`: starts the plan (once; again it is only shown).
-    pub async fn run_plan(&self, id: &str) -> Result<Value, ApiError> {
+    pub async fn run_plan(&self, id: &str) -> Result<Json, ApiError> {
         self.send(Call {
             post: true,
             url: format!("{}/api/plans/{}/run", self.base, enc(id)),
@@ -329,7 +341,7 @@ impl Client {
     }
 
     /// `GET /api/plans/{id}`: every item's state and the counts.
-    pub async fn plan(&self, id: &str) -> Result<Value, ApiError> {
+    pub async fn plan(&self, id: &str) -> Result<Json, ApiError> {
         self.send(self.get(&format!("/api/plans/{}", enc(id))))
             .await
     }
@@ -339,7 +351,11 @@ impl Client {
         let v = self
             .send(self.get(&format!("/api/history?limit={limit}")))
             .await?;
-        serde_json::from_value(v["Items"].clone()).map_err(ApiError::network)
+        Ok(v.get("Items")
+            .items()
+            .iter()
+            .map(Submission::read)
+            .collect())
     }
 
     /// `GET /api/history/{id}`: one submission, as the proxy follows it.
@@ -347,7 +363,7 @@ impl Client {
         let v = self
             .send(self.get(&format!("/api/history/{}", enc(id))))
             .await?;
-        serde_json::from_value(v).map_err(ApiError::network)
+        Ok(Submission::read(&v))
     }
 }
 
@@ -369,72 +385,110 @@ pub enum Sent {
 }
 
 /// A submission as the proxy records and follows it (`/api/history`).
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[serde(rename_all = "PascalCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Submission {
     /// Its id.
     pub submission_id: String,
     /// Who sent it.
-    #[serde(default)]
     pub caller: String,
     /// The region.
-    #[serde(rename = "RegionId", default)]
     pub region: String,
     /// The instance.
-    #[serde(rename = "DBInstanceId", default)]
     pub instance: String,
-    /// The parameters sent.
-    #[serde(default)]
-    pub params: Value,
+    /// The parameters sent, as JSON text.
+    pub params: String,
     /// `sending`, `sent`, `refused`, `unknown`, `not-started`.
     pub state: String,
-    /// Whether anything may still change.
-    #[serde(default)]
+    /// Whether nothing may change any more.
     pub r#final: bool,
     /// The code, when not a plain success.
-    #[serde(default)]
     pub code: Option<String>,
     /// The message.
-    #[serde(default)]
     pub message: Option<String>,
     /// The job.
-    #[serde(default)]
     pub backup_job_id: Option<String>,
     /// The job's status.
-    #[serde(default)]
     pub backup_status: Option<String>,
     /// Its progress.
-    #[serde(default)]
     pub process: Option<i64>,
     /// The backup set.
-    #[serde(default)]
     pub backup_id: Option<String>,
     /// Why the job failed.
-    #[serde(default)]
     pub reason: Option<String>,
     /// When it was sent.
-    #[serde(default)]
     pub created_at: String,
     /// How long it took (or has taken).
-    #[serde(default)]
     pub duration_ms: i64,
 }
 
 impl Submission {
+    /// Reads the proxy's record.
+    pub fn read(v: &Json) -> Submission {
+        Submission {
+            submission_id: v.text("SubmissionId"),
+            caller: v.text("Caller"),
+            region: v.text("RegionId"),
+            instance: v.text("DBInstanceId"),
+            params: v.get("Params").stringify(),
+            state: v.text("State"),
+            r#final: v.flag("Final"),
+            code: v.str("Code"),
+            message: v.str("Message"),
+            backup_job_id: v.str("BackupJobId"),
+            backup_status: v.str("BackupStatus"),
+            process: v.int("Process"),
+            backup_id: v.str("BackupId"),
+            reason: v.str("Reason"),
+            created_at: v.text("CreatedAt"),
+            duration_ms: v.int("DurationMs").unwrap_or(0),
+        }
+    }
+
     /// The percent done.
     pub fn percent(&self) -> u8 {
         u8::try_from(self.process.unwrap_or(0).clamp(0, 100)).unwrap_or(0)
     }
 }
 
-async fn json(req: Result<Request, gloo::net::Error>) -> Result<Value, ApiError> {
-    let resp = req
-        .map_err(ApiError::network)?
-        .send()
+/// What a failed JS call said.
+fn js_error(e: JsValue) -> String {
+    e.dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .or_else(|| e.as_string())
+        .unwrap_or_else(|| "the request failed".to_owned())
+}
+
+/// One exchange through the browser's `fetch`: the answer's status and text.
+pub async fn fetch(
+    method: &str,
+    url: &str,
+    headers: &[(&str, &str)],
+    body: Option<&str>,
+) -> Result<(u16, String), String> {
+    let init = web_sys::RequestInit::new();
+    init.set_method(method);
+    if let Some(body) = body {
+        init.set_body(&JsValue::from_str(body));
+    }
+    let request = web_sys::Request::new_with_str_and_init(url, &init).map_err(js_error)?;
+    for (k, v) in headers {
+        request.headers().set(k, v).map_err(js_error)?;
+    }
+    let window = web_sys::window().ok_or("no window")?;
+    let response: web_sys::Response = JsFuture::from(window.fetch_with_request(&request))
         .await
-        .map_err(ApiError::network)?;
-    let status = resp.status();
-    let body: Value = resp.json().await.map_err(|_| ApiError {
+        .map_err(js_error)?
+        .dyn_into()
+        .map_err(js_error)?;
+    let text = JsFuture::from(response.text().map_err(js_error)?)
+        .await
+        .map_err(js_error)?;
+    Ok((response.status(), text.as_string().unwrap_or_default()))
+}
+
+/// The answer as JSON: the body of a success, the code and message of an error.
+fn json(status: u16, text: &str) -> Result<Json, ApiError> {
+    let body = Json::parse(text).ok_or_else(|| ApiError {
         status,
         code: "Proxy.NotJson".into(),
         message: format!("the proxy answered HTTP {status} without JSON"),
@@ -445,9 +499,9 @@ async fn json(req: Result<Request, gloo::net::Error>) -> Result<Value, ApiError>
     } else {
         Err(ApiError {
             status,
-            code: body["Code"].as_str().unwrap_or("Error").to_owned(),
-            message: body["Message"].as_str().unwrap_or_default().to_owned(),
-            request_id: body["RequestId"].as_str().map(str::to_owned),
+            code: body.str("Code").unwrap_or_else(|| "Error".to_owned()),
+            message: body.text("Message"),
+            request_id: body.str("RequestId"),
         })
     }
 }

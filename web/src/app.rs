@@ -17,13 +17,12 @@ use crate::fields::{ChoiceSelect, Marks};
 use crate::i18n::{Lang, Text, t};
 use crate::panels::{FLEET_SLOT, SIDE_SLOT};
 use crate::reasons::say;
-use crate::state::{Action, Form, History, State};
+use crate::state::{Action, Fields, Form, History, State};
 use rds_backup_core::endpoint::KNOWN_REGIONS;
 use rds_backup_core::snippet;
 use rds_backup_core::{
     Engine, Field, FieldChoices, Problem, Region, StorageType, choices, validate,
 };
-use std::collections::BTreeMap;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -33,16 +32,13 @@ pub fn initial_lang() -> Lang {
     Lang::from_tag(&tag)
 }
 
-/// The problems of each field.
-fn marks_by_field(l: Lang, problems: &[Problem]) -> BTreeMap<Field, Marks> {
-    let mut m: BTreeMap<Field, Marks> = BTreeMap::new();
-    for p in problems {
-        m.entry(p.field)
-            .or_default()
-            .problems
-            .push((p.code.as_str().to_owned(), say(l, &p.reason)));
-    }
-    m
+/// The problems of the fields in `shown`, said in `l`.
+fn marks_of(l: Lang, problems: &[Problem], shown: Fields) -> Vec<(Field, (String, String))> {
+    problems
+        .iter()
+        .filter(|p| shown.contains(p.field))
+        .map(|p| (p.field, (p.code.as_str().to_owned(), say(l, &p.reason))))
+        .collect()
 }
 
 /// Props of [`App`]: standalone by default, or embedded with [`Options`].
@@ -110,14 +106,16 @@ pub fn app(props: &AppProps) -> Html {
     let verdict = ctx.map(|c| validate(&c, &draft));
     // Errors only for what the user did: a field not touched is asked for, not marked.
     let marks = match &verdict {
-        Some(Err(p)) => {
-            let mut m = marks_by_field(l, p);
-            m.retain(|f, _| state.touched.contains(f));
-            m
-        }
-        _ => BTreeMap::new(),
+        Some(Err(p)) => marks_of(l, p, state.touched),
+        _ => Vec::new(),
     };
-    let mark = |f: Field| marks.get(&f).cloned().unwrap_or_default();
+    let mark = |f: Field| Marks {
+        problems: marks
+            .iter()
+            .filter(|(x, _)| *x == f)
+            .map(|(_, m)| m.clone())
+            .collect(),
+    };
     // "Snapshot: the only valid choice for MySQL on cloud_essd".
     let auto = |f: Field| -> Option<AttrValue> {
         let s = state.auto_of(f)?;

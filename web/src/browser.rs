@@ -155,12 +155,25 @@ pub fn pending_submissions() -> Vec<String> {
         .get_item(PENDING_KEY)
         .ok()
         .flatten()
-        .and_then(|v| serde_json::from_str(&v).ok())
+        .and_then(|v| crate::json::Json::parse(&v))
+        .map(|ids| {
+            ids.items()
+                .iter()
+                .filter_map(|i| i.value().as_string())
+                .collect()
+        })
         .unwrap_or_default()
 }
 
 fn set_pending(ids: &[String]) {
-    if let Ok(text) = serde_json::to_string(ids) {
+    let list: js_sys::Array = ids
+        .iter()
+        .map(|i| wasm_bindgen::JsValue::from_str(i))
+        .collect();
+    if let Some(text) = js_sys::JSON::stringify(&list)
+        .ok()
+        .and_then(|s| s.as_string())
+    {
         let _ = gloo::storage::SessionStorage::raw().set_item(PENDING_KEY, &text);
     }
 }

@@ -129,10 +129,12 @@ mod tests {
     use rds_backup_core::{Engine, StorageType};
 
     fn instance() -> Instance {
-        serde_json::from_value(serde_json::json!({
-            "DBInstanceId": "rm-1", "Engine": "MySQL", "DBInstanceStorageType": "cloud_essd"
-        }))
-        .unwrap()
+        Instance {
+            id: "rm-1".into(),
+            engine: "MySQL".into(),
+            storage: "cloud_essd".into(),
+            ..Instance::default()
+        }
     }
 
     #[test]

@@ -34,13 +34,12 @@ impl Options {
     }
 
     /// Sends a DOM event from the host element (bubbling, crossing the shadow boundary).
-    pub fn emit(&self, name: &str, detail: &serde_json::Value) {
+    pub fn emit(&self, name: &str, detail: &JsValue) {
         let Some(host) = &self.host else { return };
-        let detail = js_sys::JSON::parse(&detail.to_string()).unwrap_or(JsValue::NULL);
         let init = web_sys::CustomEventInit::new();
         init.set_bubbles(true);
         init.set_composed(true);
-        init.set_detail(&detail);
+        init.set_detail(detail);
         if let Ok(event) = web_sys::CustomEvent::new_with_event_init_dict(name, &init) {
             let _ = host.dispatch_event(&event);
         }

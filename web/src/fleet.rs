@@ -4,11 +4,17 @@
 
 use crate::api::Client;
 use crate::i18n::{Lang, Text, item_label, t};
+use crate::json::Json;
 use rds_backup_core::intent::Intent;
 use rds_backup_core::reason::Reason;
 use rds_backup_core::{Context, Engine, StorageType};
 use serde_json::{Value, json};
 use yew::prelude::*;
+
+/// A plan as a document this view works on.
+fn document(v: &Json) -> Value {
+    serde_json::from_str(&v.stringify()).unwrap_or(Value::Null)
+}
 
 /// Props of [`Fleet`].
 #[derive(Properties, PartialEq)]
@@ -252,7 +258,7 @@ pub fn fleet(p: &FleetProps) -> Html {
     let load = {
         let (plan, error, busy) = (plan.clone(), error.clone(), busy.clone());
         move |f: std::pin::Pin<
-            Box<dyn std::future::Future<Output = Result<Value, crate::api::ApiError>>>,
+            Box<dyn std::future::Future<Output = Result<Json, crate::api::ApiError>>>,
         >| {
             let (plan, error, busy) = (plan.clone(), error.clone(), busy.clone());
             busy.set(true);
@@ -260,7 +266,7 @@ pub fn fleet(p: &FleetProps) -> Html {
                 match f.await {
                     Ok(v) => {
                         error.set(None);
-                        plan.set(Some(v));
+                        plan.set(Some(document(&v)));
                     }
                     Err(e) => error.set(Some(format!("{}: {}", e.code, e.message))),
                 }
@@ -328,7 +334,7 @@ pub fn fleet(p: &FleetProps) -> Html {
             if let Some(id) = id.filter(|_| following) {
                 wasm_bindgen_futures::spawn_local(async move {
                     if let Ok(v) = client.plan(&id).await {
-                        plan.set(Some(v));
+                        plan.set(Some(document(&v)));
                     }
                 });
             }

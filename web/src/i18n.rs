@@ -308,15 +308,9 @@ pub async fn ensure(l: Lang, url: Option<&str>) -> bool {
         return true;
     }
     let Some(url) = url else { return false };
-    let Ok(resp) = gloo::net::http::Request::get(url).send().await else {
-        return false;
-    };
-    if !resp.ok() {
-        return false;
-    }
-    match resp.text().await {
-        Ok(text) => install(l, &text).is_ok(),
-        Err(_) => false,
+    match crate::api::fetch("GET", url, &[], None).await {
+        Ok((200, text)) => install(l, &text).is_ok(),
+        _ => false,
     }
 }
 

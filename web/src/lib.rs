@@ -14,6 +14,7 @@ pub mod fields;
 pub mod fleet;
 pub mod hooks;
 pub mod i18n;
+pub mod json;
 pub mod panels;
 pub mod reasons;
 pub mod recent;

@@ -14,10 +14,9 @@ use crate::components::policy::PolicyPanel;
 use crate::components::preview::PreviewPanel;
 use crate::components::snippets::SnippetsPanel;
 use crate::i18n::Lang;
-use crate::state::Form;
+use crate::state::{Fields, Form};
 use rds_backup_core::snippet::SnippetLang;
 use rds_backup_core::{Field, validate};
-use std::collections::BTreeSet;
 use wasm_bindgen::{JsCast, JsValue};
 use yew::prelude::*;
 
@@ -45,7 +44,7 @@ pub struct Shared {
     /// The form.
     pub form: Form,
     /// The fields the user changed.
-    pub touched: BTreeSet<Field>,
+    pub touched: Fields,
     /// The proxy answered and knows the caller: the recent backups and the fleet show.
     pub ready: bool,
     /// Bumped at each send.
@@ -229,7 +228,7 @@ pub fn panels(p: &PanelsProps) -> Html {
                 <crate::recent::Recent lang={l} client={p.client.clone()} refresh={shared.sent} {on_open} />
             }
             <PreviewPanel lang={l} region={region.clone()} request={request.clone()}
-                {problems} touched={shared.touched.clone()} />
+                {problems} touched={shared.touched} />
             <PolicyPanel lang={l} region={region.clone()} request={request.clone()} />
             <SnippetsPanel lang={l} {region} {request} proxy_url={proxy_url}
                 selected={*snippet} onselect={{ let s = snippet.clone(); Callback::from(move |x| s.set(x)) }} />

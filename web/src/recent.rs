@@ -27,7 +27,7 @@ pub struct RecentProps {
 /// The form a recorded request fills: its parameters, its region, and the engine and
 /// storage of the instance when the region's list knows it.
 pub fn form_of(row: &Submission, instances: &[Instance]) -> Option<Form> {
-    let mut input = row.params.clone();
+    let mut input: serde_json::Value = serde_json::from_str(&row.params).ok()?;
     let map = input.as_object_mut()?;
     map.insert("RegionId".into(), row.region.clone().into());
     if let Some(r) = map

@@ -3,7 +3,6 @@
 
 use rds_backup_core::request::split_db_names;
 use rds_backup_core::{Context, Draft, Engine, Field, Input, Settled, StorageType, settle};
-use std::collections::BTreeSet;
 use std::rc::Rc;
 use yew::Reducible;
 
@@ -31,6 +30,60 @@ pub struct Form {
     pub retention: String,
 }
 
+/// A set of fields (those the user changed), as bits: copied and compared as one number,
+/// listed in the fields' order.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Fields(u16);
+
+impl Fields {
+    /// Every field, in the order of their bits.
+    const ALL: [Field; 9] = [
+        Field::Engine,
+        Field::StorageType,
+        Field::RegionId,
+        Field::DBInstanceId,
+        Field::DBName,
+        Field::BackupStrategy,
+        Field::BackupMethod,
+        Field::BackupType,
+        Field::BackupRetentionPeriod,
+    ];
+
+    fn bit(f: Field) -> u16 {
+        1 << (f as u16)
+    }
+
+    /// Adds `f`.
+    pub fn insert(&mut self, f: Field) {
+        self.0 |= Fields::bit(f);
+    }
+
+    /// Whether `f` is in.
+    pub fn contains(self, f: Field) -> bool {
+        self.0 & Fields::bit(f) != 0
+    }
+
+    /// Whether none is.
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    /// The fields in, in order.
+    pub fn iter(self) -> impl Iterator<Item = Field> {
+        Fields::ALL.into_iter().filter(move |f| self.contains(*f))
+    }
+}
+
+impl FromIterator<Field> for Fields {
+    fn from_iter<I: IntoIterator<Item = Field>>(fields: I) -> Fields {
+        let mut set = Fields::default();
+        for f in fields {
+            set.insert(f);
+        }
+        set
+    }
+}
+
 /// How a change goes into the browser history.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum History {
@@ -51,7 +104,7 @@ pub struct State {
     pub history: History,
     /// The fields the user changed (or that came with a loaded form): only these show
     /// their errors, so a form just picked is not red before anything was done.
-    pub touched: BTreeSet<Field>,
+    pub touched: Fields,
     /// The values the form took by itself (the only valid one), with why.
     pub auto: Vec<Settled>,
 }
@@ -74,14 +127,14 @@ impl State {
     /// choice for, given the engine, the storage and what the user set.
     fn settle(&mut self) {
         for s in std::mem::take(&mut self.auto) {
-            if !self.touched.contains(&s.field) {
+            if !self.touched.contains(s.field) {
                 self.form.set(s.field, String::new());
             }
         }
         let Some(ctx) = self.form.context() else {
             return;
         };
-        let keep: Vec<Field> = self.touched.iter().copied().collect();
+        let keep: Vec<Field> = self.touched.iter().collect();
         let (_, settled) = settle(&ctx, &self.form.draft(), &keep);
         for s in &settled {
             self.form.set(s.field, s.value.to_owned());
@@ -126,7 +179,7 @@ impl Reducible for State {
 
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         let mut form = self.form.clone();
-        let mut touched = self.touched.clone();
+        let mut touched = self.touched;
         let mut auto = self.auto.clone();
         let history = match action {
             Action::Type(field, value) => {
@@ -200,7 +253,7 @@ impl Form {
     }
 
     /// The CreateBackup parameters that hold a value.
-    pub fn set_fields(&self) -> BTreeSet<Field> {
+    pub fn set_fields(&self) -> Fields {
         let d = self.draft();
         Field::PARAMS.into_iter().filter(|f| d.has(*f)).collect()
     }
@@ -276,17 +329,33 @@ impl Form {
         f
     }
 
-    /// The request as the CLI and the proxy take it: one JSON object, API names.
+    /// The request as the CLI and the proxy take it: API names, BackupRetentionPeriod a
+    /// number when it is one, only what is set.
+    fn json_pairs(&self) -> impl Iterator<Item = (&'static str, Result<i64, String>)> {
+        self.to_query()
+            .into_iter()
+            .map(|(k, v)| match v.parse::<i64>() {
+                Ok(n) if k == "BackupRetentionPeriod" => (k, Ok(n)),
+                _ => (k, Err(v)),
+            })
+    }
+
+    /// The request as one JSON object, for a file (export).
     pub fn to_json(&self) -> String {
-        let mut m = serde_json::Map::new();
-        for (k, v) in self.to_query() {
-            let value = match (k, v.parse::<i64>()) {
-                ("BackupRetentionPeriod", Ok(n)) => serde_json::Value::from(n),
-                _ => serde_json::Value::from(v),
-            };
-            m.insert(k.to_owned(), value);
-        }
+        let m: serde_json::Map<String, serde_json::Value> = self
+            .json_pairs()
+            .map(|(k, v)| (k.to_owned(), v.map_or_else(Into::into, Into::into)))
+            .collect();
         serde_json::to_string_pretty(&serde_json::Value::Object(m)).unwrap_or_default()
+    }
+
+    /// The request as a JS object, for the host page (`request-changed`).
+    pub fn to_js(&self) -> wasm_bindgen::JsValue {
+        let pairs: Vec<(&str, wasm_bindgen::JsValue)> = self
+            .json_pairs()
+            .map(|(k, v)| (k, v.map_or_else(|s| s.into(), |n| (n as f64).into())))
+            .collect();
+        crate::json::object(&pairs)
     }
 
     /// Reads a request exported by [`Form::to_json`] (or written for `rds-backup check`).
@@ -380,7 +449,7 @@ mod tests {
             storage: StorageType::CloudEssd,
         });
         assert_eq!(s.form.method.as_deref(), Some("Logical"));
-        assert!(s.touched.contains(&Field::BackupMethod));
+        assert!(s.touched.contains(Field::BackupMethod));
     }
 
     #[test]

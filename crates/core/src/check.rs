@@ -466,7 +466,23 @@ pub fn validate(ctx: &Context, draft: &Draft) -> Result<CreateBackup, Vec<Proble
             .filter(|s| !s.ok)
             .map(|s| step_problem(ctx, draft, s)),
     );
-    problems.sort_by_key(|p| Field::PARAMS.iter().position(|f| *f == p.field));
+    // In parameter order, each field's problems in the order found (a field that is not a
+    // parameter first): a stable pass per rank, not the slice sort (3 KB of the console's
+    // wasm for a list this short).
+    let rank = |p: &Problem| {
+        Field::PARAMS
+            .iter()
+            .position(|f| *f == p.field)
+            .map_or(0, |i| i + 1)
+    };
+    let mut ordered = Vec::with_capacity(problems.len());
+    for r in 0..=Field::PARAMS.len() {
+        let (now, later): (Vec<Problem>, Vec<Problem>) =
+            problems.into_iter().partition(|p| rank(p) == r);
+        ordered.extend(now);
+        problems = later;
+    }
+    let problems = ordered;
     match (instance, rules.first()) {
         (Some(instance), Some(rule)) if problems.is_empty() => Ok(CreateBackup {
             instance,

@@ -6,8 +6,7 @@ use crate::components::copy_button::CopyButton;
 use crate::i18n::{Lang, Text, t};
 use crate::reasons::say;
 use rds_backup_core::sign::{Method, SignatureVersion, preview};
-use rds_backup_core::{CreateBackup, Endpoint, Field, Problem, Region, UtcTime};
-use std::collections::BTreeSet;
+use rds_backup_core::{CreateBackup, Endpoint, Problem, Region, UtcTime};
 use yew::prelude::*;
 
 /// Props of [`PreviewPanel`].
@@ -22,7 +21,7 @@ pub struct PreviewProps {
     /// Its problems otherwise (`None`: engine or storage not chosen).
     pub problems: Option<Vec<Problem>>,
     /// The fields the user changed.
-    pub touched: BTreeSet<Field>,
+    pub touched: crate::state::Fields,
 }
 
 /// The preview of the HTTP request: V3, placeholders for key id and signature.
@@ -66,7 +65,7 @@ pub fn preview_panel(p: &PreviewProps) -> Html {
         }
         (None, Some(problems)) => {
             let (done, todo): (Vec<&Problem>, Vec<&Problem>) =
-                problems.iter().partition(|x| p.touched.contains(&x.field));
+                problems.iter().partition(|x| p.touched.contains(x.field));
             html! {
                 <>
                     <p>{ t(l, Text::NotValidYet) }</p>

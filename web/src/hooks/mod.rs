@@ -7,6 +7,7 @@ use crate::browser;
 use crate::components::job::Job;
 use crate::console::{Console, ConsoleAction, Proxy};
 use crate::embed::Options;
+use crate::json::{object, opt};
 use crate::panels::{LOAD_EVENT, Shared};
 use crate::state::{Action, Form, History};
 use rds_backup_core::{Field, validate};
@@ -74,15 +75,14 @@ pub fn use_form_sync(console: UseReducerHandle<Console>, options: Rc<Options>) {
         let options = options.clone();
         use_effect_with(st, move |st| {
             if options.embedded() {
-                let request: serde_json::Value =
-                    serde_json::from_str(&st.form.to_json()).unwrap_or_default();
+                let request = st.form.to_js();
                 let valid = st
                     .form
                     .context()
                     .is_some_and(|c| validate(&c, &st.form.draft()).is_ok());
                 options.emit(
                     "request-changed",
-                    &serde_json::json!({ "request": request, "valid": valid }),
+                    &object(&[("request", request), ("valid", valid.into())]),
                 );
             } else {
                 browser::write_location(&st.form, st.history);
@@ -167,17 +167,23 @@ pub fn use_backup_finished(
                 let (client, options) = (client.clone(), options.clone());
                 wasm_bindgen_futures::spawn_local(async move {
                     for id in browser::pending_submissions() {
-                        let Ok(row) = client.submission(&id).await else { continue };
+                        let Ok(row) = client.submission(&id).await else {
+                            continue;
+                        };
                         if row.r#final {
                             browser::forget_submission(&id);
                             if row.state == "sent" {
                                 options.emit(
                                     "backup-finished",
-                                    &serde_json::json!({
-                                        "BackupJobId": row.backup_job_id, "BackupStatus": row.backup_status,
-                                        "BackupId": row.backup_id, "Reason": row.reason, "SubmissionId": row.submission_id,
-                                        "DBInstanceId": row.instance, "RegionId": row.region,
-                                    }),
+                                    &object(&[
+                                        ("BackupJobId", opt(row.backup_job_id.as_deref())),
+                                        ("BackupStatus", opt(row.backup_status.as_deref())),
+                                        ("BackupId", opt(row.backup_id.as_deref())),
+                                        ("Reason", opt(row.reason.as_deref())),
+                                        ("SubmissionId", row.submission_id.as_str().into()),
+                                        ("DBInstanceId", row.instance.as_str().into()),
+                                        ("RegionId", row.region.as_str().into()),
+                                    ]),
                                 );
                             }
                         }
@@ -208,7 +214,12 @@ pub fn send(
             }) => {
                 options.emit(
                     "backup-submitted",
-                    &serde_json::json!({ "BackupJobId": id, "SubmissionId": submission, "DBInstanceId": instance, "RegionId": region }),
+                    &object(&[
+                        ("BackupJobId", id.as_str().into()),
+                        ("SubmissionId", submission.as_str().into()),
+                        ("DBInstanceId", instance.as_str().into()),
+                        ("RegionId", region.as_str().into()),
+                    ]),
                 );
                 if options.embedded() {
                     browser::remember_submission(&submission);
@@ -258,7 +269,7 @@ pub fn use_panels(console: UseReducerHandle<Console>, options: Rc<Options>, root
     let shared = Shared {
         lang: console.lang,
         form: console.form.form.clone(),
-        touched: console.form.touched.clone(),
+        touched: console.form.touched,
         ready: matches!(console.proxy, Proxy::Ready(_)) && !console.signed_out(),
         sent: console.sent,
         picked: console.picked.clone(),
