@@ -6,8 +6,8 @@
 # build under hashed names (the proxy has every file cached for a year) and are listed in
 # index.html's
 #   <meta name="rds-backup-console-assets" content="panels.js=/... zh-CN=/locales/...">,
-# which the console reads. Then every asset gets its gzip and brotli copy
-# (scripts/precompress.sh).
+# which the console reads. Then the JS is minified (terser) and every asset gets its gzip
+# and brotli copy (scripts/precompress.sh).
 #   TRUNK_STAGING_DIR=dist bash scripts/web-assets.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -51,9 +51,23 @@ for f in web/locales/*.json; do
   cp "$f" "$dir/locales/$name"
   listed+=("$tag=${base}locales/$name")
 done
-grep -q 'name="rds-backup-console-assets" content=""' "$dir/index.html" || {
-  echo "web-assets: index.html has no <meta name=\"rds-backup-console-assets\" content=\"\">" >&2
+# index.html names the assets where its <meta> holds "@assets@" (quoted or not: the
+# build minifies the page).
+grep -q '@assets@' "$dir/index.html" || {
+  echo "web-assets: index.html has no <meta name=\"rds-backup-console-assets\" content=\"@assets@\">" >&2
   exit 1
 }
-sed -i "s|name=\"rds-backup-console-assets\" content=\"\"|name=\"rds-backup-console-assets\" content=\"${listed[*]}\"|" "$dir/index.html"
+sed -i -E "s|content=\"?@assets@\"?|content=\"${listed[*]}\"|" "$dir/index.html"
+# The JS glue minified (Trunk's own JS minifier does not parse wasm-bindgen's output: it
+# warns "Failed to minify JS" and copies it as is).
+if [ "${TRUNK_PROFILE:-release}" = release ]; then
+  if command -v terser >/dev/null; then
+    find "$dir" -name '*.js' -print0 | while IFS= read -r -d '' f; do
+      terser "$f" --module --compress --mangle -o "$f.min"
+      mv "$f.min" "$f"
+    done
+  else
+    echo "web-assets: terser is not installed (bash scripts/web-tools.sh installs it): JS left as is" >&2
+  fi
+fi
 bash scripts/precompress.sh

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the tools that build and test the browser console, skipping what is already
 # there at the right version: the wasm target, trunk, wasm-bindgen-cli (at exactly the
-# wasm-bindgen version in Cargo.lock), wasm-opt (npm binaryen), Debian's brotli and, with
+# wasm-bindgen version in Cargo.lock), wasm-opt (npm binaryen), terser (npm), Debian's brotli and, with
 # --browser, Debian's chromium + chromium-driver. Nothing downloads binaries: everything comes from
 # the package registries. The tools live per machine (cargo's bin folder, and a cache
 # folder for the npm ones), so a new clone pays nothing. Prints the PATH to use.
@@ -12,6 +12,7 @@ mkdir -p "$tools"
 
 TRUNK_VERSION=0.21.14
 BINARYEN_VERSION=132.0.0
+TERSER_VERSION=5.51.4
 BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/"/, "", $3); print $3; exit }' Cargo.lock)
 export PATH="$HOME/.cargo/bin:$tools/node_modules/.bin:$PATH"
 
@@ -36,9 +37,14 @@ if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $BINDGEN_VERSION" 
   # bindings byte for byte in the same time (0.2 s), the component tests as fast (10 s).
   CARGO_PROFILE_RELEASE_OPT_LEVEL=1 cargo install wasm-bindgen-cli --version "$BINDGEN_VERSION" --quiet
 fi
-if ! wasm-opt --version 2>/dev/null | grep -q "version ${BINARYEN_VERSION%%.*}"; then
-  say "installing wasm-opt (npm binaryen@$BINARYEN_VERSION)"
-  (cd "$tools" && npm install --no-save --no-audit --no-fund --loglevel=error "binaryen@$BINARYEN_VERSION" >/dev/null)
+# wasm-opt (npm binaryen) and terser, which minifies the console's JS glue (Trunk's own
+# JS minifier does not parse wasm-bindgen's output). One npm install for both: a second
+# one with --no-save would prune the first.
+if ! wasm-opt --version 2>/dev/null | grep -q "version ${BINARYEN_VERSION%%.*}" \
+  || [ "$(terser --version 2>/dev/null)" != "terser $TERSER_VERSION" ]; then
+  say "installing wasm-opt (npm binaryen@$BINARYEN_VERSION) and terser@$TERSER_VERSION"
+  (cd "$tools" && npm install --no-save --no-audit --no-fund --loglevel=error \
+    "binaryen@$BINARYEN_VERSION" "terser@$TERSER_VERSION" >/dev/null)
 fi
 
 # brotli (Debian) for the build's brotli copies of the assets (scripts/precompress.sh).

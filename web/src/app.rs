@@ -15,7 +15,6 @@ use crate::console::{Console, ConsoleAction, Proxy};
 use crate::embed::Options;
 use crate::fields::{ChoiceSelect, Marks};
 use crate::i18n::{Lang, Text, t};
-use crate::panels::{FLEET_SLOT, SIDE_SLOT};
 use crate::reasons::say;
 use crate::state::{Action, Fields, Form, History, State};
 use rds_backup_core::endpoint::KNOWN_REGIONS;
@@ -217,6 +216,21 @@ pub fn app(props: &AppProps) -> Html {
         })
     };
 
+    // The three selects (BackupMethod always, once engine and storage are known).
+    let selects = [
+        (Field::BackupMethod, Text::Method, &form.method),
+        (Field::BackupType, Text::Type, &form.backup_type),
+        (Field::BackupStrategy, Text::Strategy, &form.strategy),
+    ]
+    .into_iter()
+    .filter_map(|(f, label, value)| {
+        let c = field_of(f).filter(|_| f == Field::BackupMethod || shows(f, value.is_some()))?;
+        Some(html! {
+            <ChoiceSelect field={f} label={t(l, label)} choices={c} value={value.clone()} marks={mark(f)}
+                lang={l} auto={auto(f)} onchange={choose(f)} />
+        })
+    });
+
     html! {
         <div class="console" ref={root}>
             <Header lang={l} onlang={on_lang} />
@@ -227,7 +241,8 @@ pub fn app(props: &AppProps) -> Html {
             }
             {
                 match &console.proxy {
-                    Proxy::Ready(c) => html! { <p class={classes!("banner", c.mode.clone())} role="status">{ t(l, if c.mode == "demo" { Text::ModeDemo } else { Text::ModeLive }) }</p> },
+                    Proxy::Ready(c) if c.mode == "demo" => html! { <p class="banner demo" role="status">{ t(l, Text::ModeDemo) }</p> },
+                    Proxy::Ready(_) => html! { <p class="banner live" role="status">{ t(l, Text::ModeLive) }</p> },
                     Proxy::Unavailable => html! { <p class="banner offline" role="status">{ t(l, Text::ComposeOnly) }</p> },
                     Proxy::Loading => html! { <p class="banner" role="status">{ t(l, Text::Loading) }</p> },
                 }
@@ -245,15 +260,7 @@ pub fn app(props: &AppProps) -> Html {
                     }
                     <EngineStorage lang={l} engines={offered_engines} engine={form.engine} storage={form.storage}
                         locked={picked.is_some()} dispatch={dispatch.clone()} />
-                    if let Some(c) = field_of(Field::BackupMethod) {
-                        <ChoiceSelect field={Field::BackupMethod} label={t(l, Text::Method)} choices={c} value={form.method.clone()} marks={mark(Field::BackupMethod)} lang={l} auto={auto(Field::BackupMethod)} onchange={choose(Field::BackupMethod)} />
-                    }
-                    if let Some(c) = field_of(Field::BackupType).filter(|_| shows(Field::BackupType, form.backup_type.is_some())) {
-                        <ChoiceSelect field={Field::BackupType} label={t(l, Text::Type)} choices={c} value={form.backup_type.clone()} marks={mark(Field::BackupType)} lang={l} auto={auto(Field::BackupType)} onchange={choose(Field::BackupType)} />
-                    }
-                    if let Some(c) = field_of(Field::BackupStrategy).filter(|_| shows(Field::BackupStrategy, form.strategy.is_some())) {
-                        <ChoiceSelect field={Field::BackupStrategy} label={t(l, Text::Strategy)} choices={c} value={form.strategy.clone()} marks={mark(Field::BackupStrategy)} lang={l} auto={auto(Field::BackupStrategy)} onchange={choose(Field::BackupStrategy)} />
-                    }
+                    { for selects }
                     if shows(Field::DBName, !form.db_name.is_empty()) {
                         <Databases lang={l} value={form.db_name.clone()} chosen={form.db_names()} known={console.databases.clone()}
                             marks={mark(Field::DBName)} dispatch={dispatch.clone()} />
@@ -267,10 +274,10 @@ pub fn app(props: &AppProps) -> Html {
                 <section class="side">
                     <JobPanel lang={l} job={console.job.clone()} />
                     // The recent backups, the preview, the policy and the snippets: the panels module.
-                    <div class={SIDE_SLOT}></div>
+                    <div class="panels-side"></div>
                 </section>
             </main>
-            <div class={FLEET_SLOT}></div>
+            <div class="panels-fleet"></div>
         </div>
     }
 }

@@ -130,7 +130,7 @@ pub fn choice_select(props: &ChoiceSelectProps) -> Html {
         html! { <option value={value.clone()} selected={value == current} disabled={!enabled}>{ label }</option> }
     };
     html! {
-        <div class={classes!("field", (!props.marks.is_empty()).then_some("invalid"))}>
+        <div class="field">
             <label for={id.clone()}>{ props.label.clone() }</label>
             <select ref={node} id={id} name={name} {onchange} aria-invalid={(!props.marks.is_empty()).to_string()} aria-describedby={problems_id.clone()}>
                 if asks {
@@ -196,7 +196,7 @@ pub fn text_field(props: &TextFieldProps) -> Html {
         })
     };
     html! {
-        <div class={classes!("field", (!props.marks.is_empty()).then_some("invalid"))}>
+        <div class="field">
             <label for={id.clone()}>{ props.label.clone() }</label>
             <input id={id} name={name} type="text" value={props.value.clone()} {oninput}
                 list={props.list.clone()} autocomplete="off" spellcheck="false"

@@ -29,7 +29,8 @@ const STATE_PROPERTY: &str = "rdsBackupConsoleState";
 /// The root's attribute the panels set once they are shown (`ready`).
 pub const READY_ATTRIBUTE: &str = "data-panels";
 
-/// The slots the form renders for the panels, inside the console's root.
+/// The slots the form renders for the panels, inside the console's root (their classes,
+/// written as literals in the form's views).
 pub const SIDE_SLOT: &str = "panels-side";
 /// The slot beside the form's buttons (export, import).
 pub const IO_SLOT: &str = "panels-io";

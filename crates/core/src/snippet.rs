@@ -570,22 +570,43 @@ fn aliyun(req: &CreateBackup, t: &Target) -> String {
 
 /// The JSON body the proxy takes: `RegionId` and the parameters, numbers as numbers.
 pub fn proxy_body(req: &CreateBackup, region: &Region) -> String {
-    // Written by hand so the keys keep the API's order.
-    let value = |f: Field, v: &str| match v.parse::<i64>() {
-        Ok(n) if is_number(f) => serde_json::Value::from(n),
-        _ => serde_json::Value::from(v),
-    };
-    let parts: Vec<String> = std::iter::once(format!(
-        "\"RegionId\":{}",
-        serde_json::Value::from(region.as_str())
-    ))
-    .chain(
-        params(req)
-            .into_iter()
-            .map(|(f, v)| format!("{}:{}", serde_json::Value::from(f.as_str()), value(f, &v))),
-    )
-    .collect();
-    format!("{{{}}}", parts.join(","))
+    // Written by hand so the keys keep the API's order (and the console's wasm carries
+    // no JSON library for one object of strings and numbers).
+    let mut out = format!("{{\"RegionId\":{}", json_string(region.as_str()));
+    for (f, v) in params(req) {
+        let _ = write!(out, ",{}:", json_string(f.as_str()));
+        match v.parse::<i64>() {
+            Ok(n) if is_number(f) => {
+                let _ = write!(out, "{n}");
+            }
+            _ => out.push_str(&json_string(&v)),
+        }
+    }
+    out.push('}');
+    out
+}
+
+/// `s` as a JSON string, escaped as serde_json writes it (`"`, `\`, control characters).
+fn json_string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            c if (c as u32) < 0x20 => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 fn curl(req: &CreateBackup, t: &Target) -> String {
@@ -647,6 +668,25 @@ pub fn snippet(req: &CreateBackup, target: &Target, lang: SnippetLang) -> String
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_json_string_is_written_as_serde_json_writes_it() {
+        for s in [
+            "rm-1",
+            "a\"b\\c",
+            "tab\there\nnew\r",
+            "\u{1}\u{8}\u{c}\u{1f}",
+            "数据库",
+            "</script>",
+            "",
+        ] {
+            assert_eq!(
+                json_string(s),
+                serde_json::Value::from(s).to_string(),
+                "{s:?}"
+            );
+        }
+    }
 
     #[test]
     fn string_literals_escape_what_their_language_needs() {

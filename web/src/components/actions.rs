@@ -46,7 +46,7 @@ pub fn actions(p: &ActionsProps) -> Html {
                 </button>
                 if p.offline { <p class="hint">{ t(l, Text::SendNeedsProxy) }</p> }
                 <button type="button" name="reset" onclick={reset}>{ t(l, Text::Reset) }</button>
-                <div class={crate::panels::IO_SLOT}></div>
+                <div class="panels-io"></div>
             </div>
         </>
     }

@@ -310,7 +310,7 @@ pub fn instance_picker(p: &InstancePickerProps) -> Html {
         .map(|a| AttrValue::from(format!("opt-{a}")));
     let invalid = !p.marks.is_empty();
     html! {
-        <div class={classes!("field", "picker", invalid.then_some("invalid"))}>
+        <div class="field picker">
             <label for="f-DBInstanceId" id="l-DBInstanceId">{ t(l, Text::Instance) }</label>
             <div class="combo">
                 <input id="f-DBInstanceId" name="DBInstanceId" type="text" role="combobox"
@@ -333,7 +333,7 @@ pub fn instance_picker(p: &InstancePickerProps) -> Html {
                                 html! {
                                     <li id={format!("opt-{n}")} role="option" aria-selected={chosen.to_string()}
                                         aria-posinset={(n + 1).to_string()} aria-setsize={count.to_string()}
-                                        data-id={i.id.clone()} class={classes!(chosen.then_some("active"))}
+                                        data-id={i.id.clone()}
                                         data-row={n.to_string()} {onmousedown}>
                                         <span class="id">{ i.id.clone() }</span>
                                         <span class="meta">{ format!("{} · {} · {}{}", i.engine, i.storage, i.status,

@@ -47,7 +47,7 @@ pub fn retention(p: &RetentionProps) -> Html {
     // Not a whole number: the service's own code, said before core is asked.
     let not_whole = !p.value.is_empty() && p.value.trim().parse::<i64>().is_err();
     html! {
-        <div class={classes!("field", invalid.then_some("invalid"))}>
+        <div class="field">
             <label for="f-BackupRetentionPeriod">{ t(l, Text::Retention) }</label>
             <div class="retention">
                 <input id="f-BackupRetentionPeriod" name="BackupRetentionPeriod" type="number" min="7" max="730" step="1"
