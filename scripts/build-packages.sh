@@ -53,9 +53,10 @@ wasm-opt -Oz "$panels/rds_backup_web_panels_bg.wasm" -o "$out/rds-backup-console
 cp "$panels/rds_backup_web_panels.js" "$out/rds-backup-console/"
 rm -rf "$panels"
 cp web/element.js web/style.css "$out/rds-backup-console/"
-# The catalogues of the languages other than English (built in), fetched when chosen.
+# The catalogues (all but the form's English, built in), fetched when needed.
 mkdir -p "$out/rds-backup-console/locales"
 cp web/locales/zh-CN.json web/locales/id.json "$out/rds-backup-console/locales/"
+cp -r web/locales/advice web/locales/panels "$out/rds-backup-console/locales/"
 package_json "$out/rds-backup-console" rds-backup-console "The RDS backup console as <rds-backup-console> and mount(element, options)." element.js rds_backup_web.d.ts
 
 for p in "$out"/*/; do

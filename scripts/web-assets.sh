@@ -1,19 +1,18 @@
 #!/usr/bin/env bash
 # Trunk's post_build hook (Trunk.toml): the files the console loads after its first paint.
 # The panels module (the web crate's second binary, rds-backup-web-panels, built as Trunk
-# built the first: same profile, wasm-bindgen, wasm-opt -Oz) and the catalogues of the
-# languages other than English (web/locales/; English is built into the wasm) go into the
-# build under hashed names (the proxy has every file cached for a year) and are listed in
-# index.html's
+# built the first: same profile, wasm-bindgen, wasm-opt -Oz) and the catalogues
+# (web/locales/: every language's form texts, advice and panel texts but the form's
+# English, built into the wasm) go into the build under hashed names (the proxy has every
+# file cached for a year) and are listed in index.html's
 #   <meta name="rds-backup-console-assets" content="panels.js=/... zh-CN=/locales/...">,
 # which the console reads. Then the JS is minified (terser) and every asset gets its gzip
 # and brotli copy (scripts/precompress.sh).
 #   TRUNK_STAGING_DIR=dist bash scripts/web-assets.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
-dir="${TRUNK_STAGING_DIR:?set by trunk build}"
+dir=$(cd "${TRUNK_STAGING_DIR:?set by trunk build}" && pwd)
 base="${TRUNK_PUBLIC_URL:-/}"
-mkdir -p "$dir/locales"
 listed=()
 
 # The panels module.
@@ -43,14 +42,14 @@ sed "s/panels_bg\.wasm/${name}_bg.wasm/" "$tmp/panels.js" > "$dir/$name.js"
 cp "$tmp/panels_bg.wasm" "$dir/${name}_bg.wasm"
 listed+=("panels.js=${base}$name.js" "panels.wasm=${base}${name}_bg.wasm")
 
-# The catalogues.
-for f in web/locales/*.json; do
-  tag=$(basename "$f" .json)
-  [ "$tag" = en ] && continue
-  name="$tag-$(sha256sum "$f" | cut -c1-16).json"
-  cp "$f" "$dir/locales/$name"
-  listed+=("$tag=${base}locales/$name")
-done
+# The catalogues: each language's form texts (web/locales/<tag>.json; English is built in),
+# its advice on error codes (advice/) and the panels' texts (panels/), in one folder named
+# by the hash of them all.
+locales="locales-$(find web/locales -name '*.json' | sort | xargs cat | sha256sum | cut -c1-16)"
+mkdir -p "$dir/$locales"
+(cd web/locales && find . -name '*.json' ! -path './en.json' -print0 | xargs -0 cp --parents -t "$dir/$locales")
+listed+=("locales=${base}$locales/")
+
 # index.html names the assets where its <meta> holds "@assets@" (quoted or not: the
 # build minifies the page).
 grep -q '@assets@' "$dir/index.html" || {

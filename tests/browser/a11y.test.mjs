@@ -2,7 +2,7 @@
 // in demo mode: empty, an instance picked, errors shown, sending, a job running,
 // finished, refused, dark mode and 360 px wide. In each, axe-core (npm) finds no
 // violation, and in Simplified Chinese and Bahasa Indonesia no text of the English
-// catalogue (web/locales/en.json) is left on the page outside code, nor an English sentence
+// catalogues (web/locales/) is left on the page outside code, nor an English sentence
 // from core in the Chinese page. Screenshots of the Chinese states in tests/artifacts/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -21,17 +21,20 @@ let proxy;
 let base;
 let browser;
 
-/** The English catalogue for `lang` (`id` or `zh-CN`): each text of web/locales/en.json
- * whose translation into it differs, split at its arguments (`{name}`). */
+/** The English catalogue for `lang` (`id` or `zh-CN`): each text of the English catalogues (web/locales/en.json, advice/, panels/)
+ * (the form's, the advice, the panels') whose translation into it differs, split at its
+ * arguments (`{name}`). */
 function englishCatalogue(lang) {
-  const read = (tag) => JSON.parse(readFileSync(join(root, 'web', 'locales', `${tag}.json`), 'utf8'));
-  const [en, other] = [read('en'), read(lang)];
   const out = new Set();
-  for (const [key, text] of Object.entries(en)) {
-    if (other[key] === text) continue;
-    for (const piece of text.split(/\{[a-z]+\}/)) {
-      const p = piece.trim().replace(/[:.]$/, '');
-      if (p.length >= 8) out.add(p);
+  for (const part of ['', 'advice/', 'panels/']) {
+    const read = (tag) => JSON.parse(readFileSync(join(root, 'web', 'locales', `${part}${tag}.json`), 'utf8'));
+    const [en, other] = [read('en'), read(lang)];
+    for (const [key, text] of Object.entries(en)) {
+      if (other[key] === text) continue;
+      for (const piece of text.split(/\{[a-z]+\}/)) {
+        const p = piece.trim().replace(/[:.]$/, '');
+        if (p.length >= 8) out.add(p);
+      }
     }
   }
   return [...out];

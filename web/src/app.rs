@@ -93,6 +93,7 @@ pub fn app(props: &AppProps) -> Html {
     crate::hooks::use_databases(console.clone(), client.clone());
     crate::hooks::use_form_sync(console.clone(), options.clone());
     crate::hooks::use_lang_sync(console.clone(), options.clone());
+    crate::hooks::use_advice(console.clone(), options.clone());
     crate::hooks::use_job_follow(console.clone(), client.clone());
     crate::hooks::use_backup_finished(console.clone(), client.clone(), options.clone());
     let root = use_node_ref();
@@ -210,7 +211,8 @@ pub fn app(props: &AppProps) -> Html {
         Callback::from(move |x: Lang| {
             let (c, assets) = (c.clone(), assets.clone());
             wasm_bindgen_futures::spawn_local(async move {
-                crate::i18n::ensure(x, assets.locale(x)).await;
+                let part = crate::i18n::Part::Form;
+                crate::i18n::ensure(x, part, assets.locale(x, part).as_deref()).await;
                 c.dispatch(ConsoleAction::Lang(x));
             });
         })
@@ -256,7 +258,7 @@ pub fn app(props: &AppProps) -> Html {
                         oninput={on_instance} onpick={on_pick}
                         onunauthorized={{ let c = console.dispatcher(); Callback::from(move |e| c.dispatch(ConsoleAction::AuthProblem(Some(e)))) }} />
                     if let Some(i) = &picked {
-                        <InstanceFacts lang={l} instance={i.clone()} />
+                        <InstanceFacts lang={l} instance={i.clone()} texts={console.texts} />
                     }
                     <EngineStorage lang={l} engines={offered_engines} engine={form.engine} storage={form.storage}
                         locked={picked.is_some()} dispatch={dispatch.clone()} />
@@ -272,7 +274,7 @@ pub fn app(props: &AppProps) -> Html {
                         offline={matches!(console.proxy, Proxy::Unavailable)} onsend={send} dispatch={dispatch.clone()} />
                 </form>
                 <section class="side">
-                    <JobPanel lang={l} job={console.job.clone()} />
+                    <JobPanel lang={l} job={console.job.clone()} texts={console.texts} />
                     // The recent backups, the preview, the policy and the snippets: the panels module.
                     <div class="panels-side"></div>
                 </section>

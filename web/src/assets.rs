@@ -1,30 +1,45 @@
-//! Where the files the console loads after its first paint are: the panels module
-//! (`panels.js`, `panels.wasm`) and the catalogues of the languages other than English.
-//! The page's build lists them, with their hashed names, in
-//! `<meta name="rds-backup-console-assets" content="panels.js=/... zh-CN=/locales/zh-CN-<hash>.json ...">`
+//! Where the files the console loads after its first paint are: the panels module (its JS
+//! and its wasm) and the folder of the catalogues (`<tag>.json`, `advice/<tag>.json`,
+//! `panels/<tag>.json`; not the form's English, which is built in). The page's build names
+//! them, hashed, in
+//! `<meta name="rds-backup-console-assets" content="panels.js=/... panels.wasm=/... locales=/locales-<hash>/">`
 //! (`scripts/web-assets.sh`); the `<rds-backup-console>` package names its own folder.
 
-use crate::i18n::Lang;
+use crate::i18n::{Lang, Part};
 
 /// The name of the page's `<meta>` that lists the assets.
 pub const META: &str = "rds-backup-console-assets";
 
-/// The assets, as `key=url` pairs.
+/// The assets.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Assets {
-    entries: Vec<(String, String)>,
+    /// The panels module's JS.
+    pub panels_js: Option<String>,
+    /// The panels module's wasm.
+    pub panels_wasm: Option<String>,
+    /// The catalogues' folder (ends in `/`).
+    pub locales: Option<String>,
 }
 
 impl Assets {
-    /// Reads `key=url key=url ...` (anything else is skipped).
+    /// Reads `key=url key=url ...` (`panels.js`, `panels.wasm`, `locales`; anything else
+    /// is skipped).
     pub fn parse(content: &str) -> Assets {
-        let entries = content
+        let mut a = Assets::default();
+        for (k, v) in content
             .split_whitespace()
             .filter_map(|pair| pair.split_once('='))
-            .filter(|(k, v)| !k.is_empty() && !v.is_empty())
-            .map(|(k, v)| (k.to_owned(), v.to_owned()))
-            .collect();
-        Assets { entries }
+            .filter(|(_, v)| !v.is_empty())
+        {
+            let v = Some(v.to_owned());
+            match k {
+                "panels.js" => a.panels_js = v,
+                "panels.wasm" => a.panels_wasm = v,
+                "locales" => a.locales = v,
+                _ => {}
+            }
+        }
+        a
     }
 
     /// The assets the page's `<meta>` lists (none when it has no such tag).
@@ -38,49 +53,38 @@ impl Assets {
         Assets::parse(&content)
     }
 
-    /// The package's assets, in the folder `base` (a URL ending in `/`).
+    /// The package's assets, in the folder `base` (a URL).
     pub fn under(base: &str) -> Assets {
         let base = base.trim_end_matches('/');
-        let mut entries = vec![
-            (
-                "panels.js".to_owned(),
-                format!("{base}/rds_backup_web_panels.js"),
-            ),
-            (
-                "panels.wasm".to_owned(),
-                format!("{base}/rds_backup_web_panels_bg.wasm"),
-            ),
-        ];
-        for l in [Lang::ZhCn, Lang::Id] {
-            entries.push((
-                l.tag().to_owned(),
-                format!("{base}/locales/{}.json", l.tag()),
-            ));
+        Assets {
+            panels_js: Some(format!("{base}/rds_backup_web_panels.js")),
+            panels_wasm: Some(format!("{base}/rds_backup_web_panels_bg.wasm")),
+            locales: Some(format!("{base}/locales/")),
         }
-        Assets { entries }
     }
 
-    /// The assets as `key=url key=url ...` (what [`Assets::parse`] reads).
+    /// The assets as `key=url ...` (what [`Assets::parse`] reads).
     pub fn content(&self) -> String {
-        let pairs: Vec<String> = self
-            .entries
-            .iter()
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect();
+        let pairs: Vec<String> = [
+            ("panels.js", &self.panels_js),
+            ("panels.wasm", &self.panels_wasm),
+            ("locales", &self.locales),
+        ]
+        .into_iter()
+        .filter_map(|(k, v)| Some(format!("{k}={}", v.as_ref()?)))
+        .collect();
         pairs.join(" ")
     }
 
-    /// The URL of `key`.
-    pub fn get(&self, key: &str) -> Option<&str> {
-        self.entries
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.as_str())
-    }
-
-    /// The URL of the catalogue of `l` (none for English, which is built in).
-    pub fn locale(&self, l: Lang) -> Option<&str> {
-        self.get(l.tag())
+    /// The URL of the catalogue `part` of `l` (none for the form's English: built in).
+    pub fn locale(&self, l: Lang, part: Part) -> Option<String> {
+        let dir = match part {
+            Part::Form if l == Lang::En => return None,
+            Part::Form => "",
+            Part::Advice => "advice/",
+            Part::Panels => "panels/",
+        };
+        Some(format!("{}{dir}{}.json", self.locales.as_ref()?, l.tag()))
     }
 }
 
@@ -90,18 +94,26 @@ mod tests {
 
     #[test]
     fn the_meta_and_the_package_name_each_catalogue() {
-        let a = Assets::parse(" zh-CN=/locales/zh-CN-1a.json  id=/locales/id-2b.json junk =x ");
-        assert_eq!(a.locale(Lang::ZhCn), Some("/locales/zh-CN-1a.json"));
-        assert_eq!(a.locale(Lang::Id), Some("/locales/id-2b.json"));
-        assert_eq!(a.locale(Lang::En), None);
-        assert_eq!(Assets::parse("").get("zh-CN"), None);
-        let p = Assets::under("https://portal.example/pkg/");
+        let a = Assets::parse(" panels.js=/p-1.js locales=/locales-3c/ junk =x ");
+        assert_eq!(a.panels_js.as_deref(), Some("/p-1.js"));
+        assert_eq!(a.panels_wasm, None);
         assert_eq!(
-            p.locale(Lang::ZhCn),
-            Some("https://portal.example/pkg/locales/zh-CN.json")
+            a.locale(Lang::ZhCn, Part::Form).as_deref(),
+            Some("/locales-3c/zh-CN.json")
         );
         assert_eq!(
-            p.get("panels.wasm"),
+            a.locale(Lang::En, Part::Advice).as_deref(),
+            Some("/locales-3c/advice/en.json")
+        );
+        assert_eq!(a.locale(Lang::En, Part::Form), None);
+        assert_eq!(Assets::parse("").locale(Lang::Id, Part::Form), None);
+        let p = Assets::under("https://portal.example/pkg/");
+        assert_eq!(
+            p.locale(Lang::Id, Part::Panels).as_deref(),
+            Some("https://portal.example/pkg/locales/panels/id.json")
+        );
+        assert_eq!(
+            p.panels_wasm.as_deref(),
             Some("https://portal.example/pkg/rds_backup_web_panels_bg.wasm")
         );
         assert_eq!(Assets::parse(&p.content()), p);

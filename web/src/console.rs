@@ -42,6 +42,9 @@ pub struct Console {
     pub job: Job,
     /// Bumped at each send: the recent backups and the pending jobs are looked at again.
     pub sent: u32,
+    /// Bumped when a catalogue arrived after the first paint (the advice): what it says
+    /// is drawn again.
+    pub texts: u32,
 }
 
 impl Console {
@@ -57,6 +60,7 @@ impl Console {
             databases: Vec::new(),
             job: Job::Idle,
             sent: 0,
+            texts: 0,
         }
     }
 
@@ -100,6 +104,8 @@ pub enum ConsoleAction {
     Job(Job),
     /// A send ended (its answer came).
     Sent,
+    /// A catalogue arrived.
+    Texts,
 }
 
 impl Reducible for Console {
@@ -117,6 +123,7 @@ impl Reducible for Console {
             ConsoleAction::Databases(d) => next.databases = d,
             ConsoleAction::Job(j) => next.job = j,
             ConsoleAction::Sent => next.sent += 1,
+            ConsoleAction::Texts => next.texts += 1,
         }
         Rc::new(next)
     }

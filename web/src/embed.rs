@@ -180,7 +180,8 @@ mod mounting {
         };
         let (handle, gone) = (console.handle.clone(), console.gone.clone());
         wasm_bindgen_futures::spawn_local(async move {
-            crate::i18n::ensure(lang, options.assets.locale(lang)).await;
+            let part = crate::i18n::Part::Form;
+            crate::i18n::ensure(lang, part, options.assets.locale(lang, part).as_deref()).await;
             if gone.get() {
                 return;
             }

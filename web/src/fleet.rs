@@ -3,7 +3,7 @@
 //! A plan made elsewhere (`rds-backup run`) opens by its id.
 
 use crate::api::Client;
-use crate::i18n::{Lang, Text, item_label, t};
+use crate::i18n::{Lang, PanelText, Text, item_label, t, tp};
 use crate::json::Json;
 use rds_backup_core::intent::Intent;
 use rds_backup_core::reason::Reason;
@@ -123,7 +123,10 @@ fn detail_of(item: &Value) -> String {
             .map(|r| {
                 let mut said = format!("{}: {}", r.code, r.message);
                 if let Some(s) = r.submission {
-                    said.push_str(&format!(" ({} {s})", t(Lang::En, Text::FleetSentHere)));
+                    said.push_str(&format!(
+                        " ({} {s})",
+                        tp(Lang::En, PanelText::FleetSentHere)
+                    ));
                 }
                 said
             })
@@ -199,7 +202,7 @@ fn detail_shown(l: Lang, intent: &str, item: &Value) -> Html {
             }{
                 match r.submission {
                     Some(s) => html! {
-                        <>{ open }{ t(l, Text::FleetSentHere) }{ " " }<code>{ s }</code>{ close }</>
+                        <>{ open }{ tp(l, PanelText::FleetSentHere) }{ " " }<code>{ s }</code>{ close }</>
                     },
                     None => html! {},
                 }
@@ -357,36 +360,36 @@ pub fn fleet(p: &FleetProps) -> Html {
     ];
     html! {
         <section class="fleet" aria-labelledby="h-fleet">
-            <h2 id="h-fleet">{ t(l, Text::Fleet) }</h2>
-            <p class="hint">{ t(l, Text::FleetHint) }</p>
+            <h2 id="h-fleet">{ tp(l, PanelText::Fleet) }</h2>
+            <p class="hint">{ tp(l, PanelText::FleetHint) }</p>
             <form class="fleet-filter" onsubmit={make}>
-                <div class="fleet-field"><label for="fleet-regions">{ t(l, Text::FleetRegions) }</label><input ref={regions} id="fleet-regions" name="fleet-regions" /></div>
+                <div class="fleet-field"><label for="fleet-regions">{ tp(l, PanelText::FleetRegions) }</label><input ref={regions} id="fleet-regions" name="fleet-regions" /></div>
                 <div class="fleet-field"><label for="fleet-engine">{ t(l, Text::Engine) }</label>
                     <select ref={engine} id="fleet-engine" name="fleet-engine">
-                        <option value="" selected=true>{ t(l, Text::FleetAny) }</option>
+                        <option value="" selected=true>{ tp(l, PanelText::FleetAny) }</option>
                         { for ["MySQL", "PostgreSQL", "SQLServer", "MariaDB"].iter().map(|e| html! { <option value={*e}>{ *e }</option> }) }
                     </select>
                 </div>
                 <div class="fleet-field"><label for="fleet-storage">{ t(l, Text::Storage) }</label>
                     <select ref={storage} id="fleet-storage" name="fleet-storage">
-                        <option value="" selected=true>{ t(l, Text::FleetAny) }</option>
+                        <option value="" selected=true>{ tp(l, PanelText::FleetAny) }</option>
                         <option value="local">{ "local" }</option>
                         <option value="cloud">{ "cloud" }</option>
                     </select>
                 </div>
-                <div class="fleet-field"><label for="fleet-tag">{ t(l, Text::FleetTag) }</label><input ref={tag} id="fleet-tag" name="fleet-tag" /></div>
-                <div class="fleet-field"><label for="fleet-match">{ t(l, Text::FleetMatch) }</label><input ref={pattern} id="fleet-match" name="fleet-match" /></div>
-                <div class="fleet-field"><label for="fleet-intent">{ t(l, Text::Intent) }</label>
+                <div class="fleet-field"><label for="fleet-tag">{ tp(l, PanelText::FleetTag) }</label><input ref={tag} id="fleet-tag" name="fleet-tag" /></div>
+                <div class="fleet-field"><label for="fleet-match">{ tp(l, PanelText::FleetMatch) }</label><input ref={pattern} id="fleet-match" name="fleet-match" /></div>
+                <div class="fleet-field"><label for="fleet-intent">{ tp(l, PanelText::Intent) }</label>
                     <select ref={intent} id="fleet-intent" name="fleet-intent">
                         { for intents.iter().map(|i| html! { <option value={*i} selected={*i == "whole-instance"}>{ *i }</option> }) }
                     </select>
                 </div>
                 <div class="fleet-field"><label for="fleet-databases">{ t(l, Text::Databases) }</label><input ref={dbs} id="fleet-databases" name="fleet-databases" /></div>
-                <button type="submit" name="make-plan" disabled={*busy}>{ t(l, Text::MakePlan) }</button>
+                <button type="submit" name="make-plan" disabled={*busy}>{ tp(l, PanelText::MakePlan) }</button>
             </form>
             <form class="fleet-open" onsubmit={open}>
-                <div class="fleet-field"><label for="plan-id">{ t(l, Text::PlanId) }</label><input ref={plan_id} id="plan-id" name="plan-id" /></div>
-                <button type="submit" name="open-plan">{ t(l, Text::OpenPlan) }</button>
+                <div class="fleet-field"><label for="plan-id">{ tp(l, PanelText::PlanId) }</label><input ref={plan_id} id="plan-id" name="plan-id" /></div>
+                <button type="submit" name="open-plan">{ tp(l, PanelText::OpenPlan) }</button>
             </form>
             if let Some(e) = &*error { <p class="problems" role="alert">{ e.clone() }</p> }
             if let Some(v) = &*plan {
@@ -397,12 +400,12 @@ pub fn fleet(p: &FleetProps) -> Html {
                     </p>
                     <p>
                         if v["State"] == "planned" {
-                            <button type="button" name="run-plan" onclick={run} disabled={*busy}>{ t(l, Text::RunPlan) }</button>{ " " }
+                            <button type="button" name="run-plan" onclick={run} disabled={*busy}>{ tp(l, PanelText::RunPlan) }</button>{ " " }
                         }
-                        <button type="button" name="export-csv" onclick={export}>{ t(l, Text::ExportCsv) }</button>
+                        <button type="button" name="export-csv" onclick={export}>{ tp(l, PanelText::ExportCsv) }</button>
                     </p>
                     if v["Items"].as_array().is_none_or(Vec::is_empty) {
-                        <p class="hint">{ t(l, Text::PlanNothing) }</p>
+                        <p class="hint">{ tp(l, PanelText::PlanNothing) }</p>
                     } else {
                         <div class="plan-items">
                             <table>
@@ -439,6 +442,7 @@ mod tests {
     /// A job already running that this proxy sent names its submission (in the CSV too).
     #[test]
     fn a_running_job_of_ours_names_its_submission() {
+        crate::i18n::install_all();
         let item = json!({
             "DBInstanceId": "rm-1", "ok": false,
             "errors": [{"code": "BackupJobExists", "message": "A backup job already exists in the specified DB instance.", "submission": "pl-1.4.0"}],

@@ -1,10 +1,14 @@
-//! The console's words in English, Simplified Chinese and Bahasa Indonesia: one
-//! catalogue per language, `web/locales/<tag>.json`, a flat object of key -> text whose
-//! keys are sorted (looked up by binary search) and where `{name}` marks an argument.
-//! English is built into the wasm; another language is a data file fetched when it is
-//! chosen (`ensure`) and parsed by the browser's own `JSON.parse`, so a page in English
-//! carries no other language and the wasm no JSON parser. Core's reasons arrive as codes
-//! with arguments ([`rds_backup_core::reason::Reason`]) and are said in `reasons`.
+//! The console's words in English, Simplified Chinese and Bahasa Indonesia. Each language
+//! has three catalogues ([`Part`]): the form's (`web/locales/<tag>.json`: its texts and
+//! core's reasons), the advice on error codes (`web/locales/advice/<tag>.json`) and the
+//! panels' (`web/locales/panels/<tag>.json`). A catalogue is a flat JSON object of key ->
+//! text, its keys sorted (looked up by binary search), `{name}` marking an argument.
+//! Only the form's English is built into the form's wasm; every other catalogue is a data
+//! file fetched when needed (`ensure`: the advice after the first paint, a language when it
+//! is chosen) and parsed by the browser's own `JSON.parse`, so a page's first load carries
+//! one language's form texts and the wasm no JSON parser. The panels module builds in the
+//! English of the other two parts. Core's reasons arrive as codes with arguments
+//! ([`rds_backup_core::reason::Reason`]) and are said in `reasons`.
 
 use std::cell::RefCell;
 
@@ -56,22 +60,22 @@ impl Lang {
 }
 
 macro_rules! texts {
-    ($($name:ident),* $(,)?) => {
-        /// Every text of the interface (its key in the catalogues is its name).
+    ($(#[$doc:meta])* $enum:ident { $($name:ident),* $(,)? }) => {
+        $(#[$doc])*
         #[derive(Clone, Copy, Debug, PartialEq, Eq)]
         #[allow(missing_docs)]
-        pub enum Text {
+        pub enum $enum {
             $($name),*
         }
 
-        impl Text {
+        impl $enum {
             /// Every text.
-            pub const ALL: &[Text] = &[$(Text::$name),*];
+            pub const ALL: &[$enum] = &[$($enum::$name),*];
 
             /// The text's key in the catalogues.
             pub const fn key(self) -> &'static str {
                 match self {
-                    $(Text::$name => stringify!($name)),*
+                    $($enum::$name => stringify!($name)),*
                 }
             }
         }
@@ -79,112 +83,146 @@ macro_rules! texts {
 }
 
 texts! {
-    Title,
-    Subtitle,
-    Language,
-    Region,
-    Instance,
-    InstanceHint,
-    Engine,
-    Storage,
-    Method,
-    Strategy,
-    Type,
-    Databases,
-    DatabasesHint,
-    Retention,
-    RetentionDays,
-    LongTerm,
-    NotSet,
-    ChooseEngine,
-    ChooseStorage,
-    Unavailable,
-    Preview,
-    ParamsSent,
-    HttpRequest,
-    NotValidYet,
-    Send,
-    Sending,
-    SendNeedsProxy,
-    JobStarted,
-    Progress,
-    Finished,
-    Failed,
-    BackupSet,
-    Snippets,
-    Copy,
-    Copied,
-    Export,
-    Import,
-    ImportFailed,
-    ComposeOnly,
-    Loading,
-    StateWarning,
-    LockWarning,
-    ReadOnlyWarning,
-    FixThese,
-    WhatItMeans,
-    WhatToDo,
-    SnapshotSentAsPhysical,
-    Reset,
-    PickDatabases,
-    Policy,
-    PolicyHint,
-    SignedInAs,
-    SignInToken,
-    TokenLabel,
-    UseToken,
-    ForgetToken,
-    TokenRefused,
-    SignInPortal,
-    SignInProxy,
-    Checking,
-    CheckingHint,
-    NotStarted,
-    NotStartedHint,
-    FailedNext,
-    RecentBackups,
-    NoRecent,
-    OpenInForm,
-    Fleet,
-    FleetHint,
-    FleetRegions,
-    FleetTag,
-    FleetMatch,
-    FleetAny,
-    FleetSentHere,
-    Intent,
-    MakePlan,
-    RunPlan,
-    ExportCsv,
-    PlanId,
-    OpenPlan,
-    PlanNothing,
-    InstanceMatches,
-    InstanceNoMatch,
-    Searching,
-    MoreBelow,
-    OnlyChoice,
-    ChooseValue,
-    Missing,
-    ModeDemo,
-    ModeLive,
-    LocalDisk,
-    CloudDisk,
-    NotSetDefault,
-    NotARegion,
-    RetentionWhole,
-    NotValidSeePreview,
+    /// The form's texts (the form's catalogue).
+    Text {
+        Title,
+        Subtitle,
+        Language,
+        Region,
+        Instance,
+        InstanceHint,
+        Engine,
+        Storage,
+        Method,
+        Strategy,
+        Type,
+        Databases,
+        DatabasesHint,
+        Retention,
+        RetentionDays,
+        LongTerm,
+        NotSet,
+        ChooseEngine,
+        ChooseStorage,
+        Unavailable,
+        Send,
+        Sending,
+        SendNeedsProxy,
+        JobStarted,
+        Progress,
+        Finished,
+        Failed,
+        BackupSet,
+        ComposeOnly,
+        Loading,
+        StateWarning,
+        LockWarning,
+        ReadOnlyWarning,
+        FixThese,
+        WhatItMeans,
+        WhatToDo,
+        SnapshotSentAsPhysical,
+        Reset,
+        PickDatabases,
+        SignedInAs,
+        SignInToken,
+        TokenLabel,
+        UseToken,
+        ForgetToken,
+        TokenRefused,
+        SignInPortal,
+        SignInProxy,
+        Checking,
+        CheckingHint,
+        NotStarted,
+        NotStartedHint,
+        FailedNext,
+        InstanceMatches,
+        InstanceNoMatch,
+        Searching,
+        MoreBelow,
+        OnlyChoice,
+        ChooseValue,
+        ModeDemo,
+        ModeLive,
+        LocalDisk,
+        CloudDisk,
+        NotSetDefault,
+        NotARegion,
+        RetentionWhole,
+    }
 }
 
-/// English, built in.
+texts! {
+    /// The panels' texts (the panels' catalogue).
+    PanelText {
+        Preview,
+        ParamsSent,
+        HttpRequest,
+        NotValidYet,
+        Snippets,
+        Copy,
+        Copied,
+        Export,
+        Import,
+        ImportFailed,
+        Policy,
+        PolicyHint,
+        RecentBackups,
+        NoRecent,
+        OpenInForm,
+        Fleet,
+        FleetHint,
+        FleetRegions,
+        FleetTag,
+        FleetMatch,
+        FleetAny,
+        FleetSentHere,
+        Intent,
+        MakePlan,
+        RunPlan,
+        ExportCsv,
+        PlanId,
+        OpenPlan,
+        PlanNothing,
+        Missing,
+        NotValidSeePreview,
+    }
+}
+
+/// A catalogue of a language.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Part {
+    /// The form's texts and core's reasons: needed for the first paint.
+    Form,
+    /// What an error code means and what to do.
+    Advice,
+    /// The panels' texts.
+    Panels,
+}
+
+impl Part {
+    /// Every part.
+    pub const ALL: [Part; 3] = [Part::Form, Part::Advice, Part::Panels];
+
+    /// Its name in the assets' list (`zh-CN.advice`), empty for the form's.
+    pub const fn suffix(self) -> &'static str {
+        match self {
+            Part::Form => "",
+            Part::Advice => ".advice",
+            Part::Panels => ".panels",
+        }
+    }
+}
+
+/// The form's English, built in.
 const EN: &str = include_str!("../locales/en.json");
 
 /// A parsed catalogue: (key, text) sorted by key, kept for the page's life.
 type Catalogue = &'static [(&'static str, &'static str)];
 
 thread_local! {
-    static CATALOGUES: RefCell<[Option<Catalogue>; 3]> = const { RefCell::new([None; 3]) };
+    static CATALOGUES: RefCell<[[Option<Catalogue>; 3]; 3]> = const { RefCell::new([[None; 3]; 3]) };
 }
 
 fn slot(l: Lang) -> usize {
@@ -193,6 +231,18 @@ fn slot(l: Lang) -> usize {
         Lang::Id => 1,
         Lang::ZhCn => 2,
     }
+}
+
+fn index(part: Part) -> usize {
+    match part {
+        Part::Form => 0,
+        Part::Advice => 1,
+        Part::Panels => 2,
+    }
+}
+
+fn catalogue(l: Lang, part: Part) -> Option<Catalogue> {
+    CATALOGUES.with(|c| c.borrow()[slot(l)][index(part)])
 }
 
 /// The pairs of a catalogue's JSON text, in the file's order (the browser's parser).
@@ -233,9 +283,9 @@ fn parse(text: &str) -> Option<Vec<(String, String)>> {
         .ok()
 }
 
-/// Takes the catalogue of `l` from its JSON text. Refused (nothing changes) when it is not
-/// a flat object of strings with its keys in order.
-pub fn install(l: Lang, json: &str) -> Result<(), String> {
+/// Takes the catalogue `part` of `l` from its JSON text. Refused (nothing changes) when it
+/// is not a flat object of strings with its keys in order.
+pub fn install(l: Lang, part: Part, json: &str) -> Result<(), String> {
     let pairs = parse(json).ok_or("not a JSON object of texts")?;
     if let Some(w) = pairs.windows(2).find(|w| w[0].0 >= w[1].0) {
         return Err(format!("keys out of order at '{}'", w[1].0));
@@ -244,25 +294,25 @@ pub fn install(l: Lang, json: &str) -> Result<(), String> {
         .into_iter()
         .map(|(k, v)| (&*k.leak(), &*v.leak()))
         .collect();
-    let catalogue: Catalogue = Vec::leak(pairs);
-    CATALOGUES.with(|c| c.borrow_mut()[slot(l)] = Some(catalogue));
+    let parsed: Catalogue = Vec::leak(pairs);
+    CATALOGUES.with(|c| c.borrow_mut()[slot(l)][index(part)] = Some(parsed));
     Ok(())
 }
 
-/// Whether the catalogue of `l` is here (English always is).
-pub fn is_loaded(l: Lang) -> bool {
-    l == Lang::En || CATALOGUES.with(|c| c.borrow()[slot(l)].is_some())
+/// Whether the catalogue `part` of `l` is here (the form's English always is).
+pub fn is_loaded(l: Lang, part: Part) -> bool {
+    (l == Lang::En && part == Part::Form) || catalogue(l, part).is_some()
 }
 
 fn find(l: Lang, key: &str) -> Option<&'static str> {
-    let catalogue = CATALOGUES.with(|c| c.borrow()[slot(l)]).or_else(|| {
-        (l == Lang::En).then(|| {
-            let _ = install(Lang::En, EN);
-            CATALOGUES.with(|c| c.borrow()[0])
-        })?
-    })?;
-    let i = catalogue.binary_search_by(|(k, _)| (*k).cmp(key)).ok()?;
-    Some(catalogue[i].1)
+    if l == Lang::En && catalogue(l, Part::Form).is_none() {
+        let _ = install(Lang::En, Part::Form, EN);
+    }
+    Part::ALL.iter().find_map(|p| {
+        let c = catalogue(l, *p)?;
+        let i = c.binary_search_by(|(k, _)| (*k).cmp(key)).ok()?;
+        Some(c[i].1)
+    })
 }
 
 /// The text of `key` in `l`, or in English when `l` lacks it (or is not loaded yet).
@@ -270,8 +320,13 @@ pub fn lookup(l: Lang, key: &str) -> Option<&'static str> {
     find(l, key).or_else(|| find(Lang::En, key))
 }
 
-/// The text in a language.
+/// The form's text in a language.
 pub fn t(l: Lang, text: Text) -> &'static str {
+    lookup(l, text.key()).unwrap_or(text.key())
+}
+
+/// The panels' text in a language.
+pub fn tp(l: Lang, text: PanelText) -> &'static str {
     lookup(l, text.key()).unwrap_or(text.key())
 }
 
@@ -301,15 +356,15 @@ pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
     out
 }
 
-/// Fetches the catalogue of `l` from `url` unless it is here; false when it could not be
-/// had (the console then speaks English where it lacks words).
-pub async fn ensure(l: Lang, url: Option<&str>) -> bool {
-    if is_loaded(l) {
+/// Fetches the catalogue `part` of `l` from `url` unless it is here; false when it could
+/// not be had (the console then speaks English where it lacks words).
+pub async fn ensure(l: Lang, part: Part, url: Option<&str>) -> bool {
+    if is_loaded(l, part) {
         return true;
     }
     let Some(url) = url else { return false };
     match crate::api::fetch("GET", url, &[], None).await {
-        Ok((200, text)) => install(l, &text).is_ok(),
+        Ok((200, text)) => install(l, part, &text).is_ok(),
         _ => false,
     }
 }
@@ -349,29 +404,71 @@ pub fn advice(l: Lang, code: &str) -> Option<(&'static str, &'static str)> {
     ))
 }
 
-/// Installs the Chinese and Indonesian catalogues from the files (tests).
+/// Installs every catalogue from the files (tests).
 #[cfg(test)]
 pub fn install_all() {
-    for (l, json) in [
-        (Lang::ZhCn, include_str!("../locales/zh-CN.json")),
-        (Lang::Id, include_str!("../locales/id.json")),
-    ] {
-        if let Err(e) = install(l, json) {
-            panic!("{l:?}: {e}");
+    for (l, part, json) in files() {
+        if (l, part) != (Lang::En, Part::Form)
+            && let Err(e) = install(l, part, json)
+        {
+            panic!("{l:?} {part:?}: {e}");
         }
     }
+}
+
+/// Every catalogue file (tests).
+#[cfg(test)]
+fn files() -> [(Lang, Part, &'static str); 9] {
+    [
+        (Lang::En, Part::Form, EN),
+        (Lang::Id, Part::Form, include_str!("../locales/id.json")),
+        (
+            Lang::ZhCn,
+            Part::Form,
+            include_str!("../locales/zh-CN.json"),
+        ),
+        (
+            Lang::En,
+            Part::Advice,
+            include_str!("../locales/advice/en.json"),
+        ),
+        (
+            Lang::Id,
+            Part::Advice,
+            include_str!("../locales/advice/id.json"),
+        ),
+        (
+            Lang::ZhCn,
+            Part::Advice,
+            include_str!("../locales/advice/zh-CN.json"),
+        ),
+        (
+            Lang::En,
+            Part::Panels,
+            include_str!("../locales/panels/en.json"),
+        ),
+        (
+            Lang::Id,
+            Part::Panels,
+            include_str!("../locales/panels/id.json"),
+        ),
+        (
+            Lang::ZhCn,
+            Part::Panels,
+            include_str!("../locales/panels/zh-CN.json"),
+        ),
+    ]
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn pairs(l: Lang) -> Vec<(String, String)> {
-        let json = match l {
-            Lang::En => EN,
-            Lang::Id => include_str!("../locales/id.json"),
-            Lang::ZhCn => include_str!("../locales/zh-CN.json"),
-        };
+    fn pairs(l: Lang, part: Part) -> Vec<(String, String)> {
+        let json = files()
+            .into_iter()
+            .find(|(fl, fp, _)| *fl == l && *fp == part)
+            .map_or("", |(_, _, j)| j);
         parse(json).unwrap_or_default()
     }
 
@@ -385,42 +482,54 @@ mod tests {
         out
     }
 
-    /// Each catalogue has its keys in order, every key of English, the same arguments in
-    /// each text, and no key English lacks but the job states and the reasons' words.
+    /// Each catalogue has its keys in order, every key of its English, the same arguments in
+    /// each text, and no key English lacks but the job states and the reasons' words; no key
+    /// is in two parts; the form's texts are in the form's part, the panels' in theirs.
     #[test]
     fn every_catalogue_has_every_text_with_the_same_arguments() {
         install_all();
-        let en = pairs(Lang::En);
-        assert!(!en.is_empty());
-        for text in Text::ALL {
-            assert!(
-                en.iter().any(|(k, _)| k == text.key()),
-                "{text:?} not in en.json"
-            );
+        let mut seen: Vec<String> = Vec::new();
+        for part in Part::ALL {
+            let en = pairs(Lang::En, part);
+            assert!(!en.is_empty(), "{part:?}");
+            for (k, _) in &en {
+                assert!(!seen.contains(k), "{k} is in two parts");
+                seen.push(k.clone());
+            }
+            for l in [Lang::Id, Lang::ZhCn] {
+                let other = pairs(l, part);
+                for (k, v) in &en {
+                    let said = other.iter().find(|(ok, _)| ok == k);
+                    let said = said.unwrap_or_else(|| panic!("{l:?} {part:?} lacks {k}"));
+                    assert_eq!(placeholders(v), placeholders(&said.1), "{l:?} {k}");
+                }
+                for (k, _) in &other {
+                    assert!(
+                        en.iter().any(|(ek, _)| ek == k)
+                            || k.starts_with("job.")
+                            || k.starts_with("r."),
+                        "{l:?} {part:?}: {k} is not a key of English"
+                    );
+                }
+                // Every reason word Indonesian has, Chinese has too (and the other way).
+                let keys = |p: &[(String, String)]| -> Vec<String> {
+                    p.iter()
+                        .filter(|(k, _)| k.starts_with("r.") || k.starts_with("job."))
+                        .map(|(k, _)| k.clone())
+                        .collect()
+                };
+                assert_eq!(keys(&other), keys(&pairs(Lang::Id, part)), "{l:?}");
+            }
         }
-        for l in [Lang::Id, Lang::ZhCn] {
-            let other = pairs(l);
-            for (k, v) in &en {
-                let said = other.iter().find(|(ok, _)| ok == k);
-                let said = said.unwrap_or_else(|| panic!("{l:?} lacks {k}"));
-                assert_eq!(placeholders(v), placeholders(&said.1), "{l:?} {k}");
-            }
-            for (k, _) in &other {
-                assert!(
-                    en.iter().any(|(ek, _)| ek == k)
-                        || k.starts_with("job.")
-                        || k.starts_with("r."),
-                    "{l:?}: {k} is not a key of English"
-                );
-            }
-            // Every reason word Indonesian has, Chinese has too (and the other way).
-            let keys = |p: &[(String, String)]| -> Vec<String> {
-                p.iter()
-                    .filter(|(k, _)| k.starts_with("r.") || k.starts_with("job."))
-                    .map(|(k, _)| k.clone())
-                    .collect()
-            };
-            assert_eq!(keys(&other), keys(&pairs(Lang::Id)), "{l:?}");
+        let has = |part: Part, key: &str| pairs(Lang::En, part).iter().any(|(k, _)| k == key);
+        for text in Text::ALL {
+            assert!(has(Part::Form, text.key()), "{text:?} not in en.json");
+        }
+        for text in PanelText::ALL {
+            assert!(
+                has(Part::Panels, text.key()),
+                "{text:?} not in panels/en.json"
+            );
         }
     }
 
@@ -434,7 +543,6 @@ mod tests {
             Text::Send,
             Text::Region,
             Text::Databases,
-            Text::Copy,
             Text::LongTerm,
         ] {
             if !shared.contains(&text) {
@@ -443,6 +551,7 @@ mod tests {
         }
         assert_eq!(Lang::from_tag("ID"), Lang::Id);
         assert!(advice(Lang::Id, "BackupJobExists").is_some());
+        assert_ne!(tp(Lang::En, PanelText::Copy), tp(Lang::Id, PanelText::Copy));
         assert_eq!(state_label(Lang::ZhCn, "what"), "未知状态");
         assert_eq!(job_status_label(Lang::En, "Finished"), "Finished");
         assert_eq!(job_status_label(Lang::ZhCn, "Finished"), "已完成");
@@ -451,9 +560,9 @@ mod tests {
 
     #[test]
     fn a_catalogue_out_of_order_or_not_of_texts_is_refused() {
-        assert!(install(Lang::Id, r#"{"b": "x", "a": "y"}"#).is_err());
-        assert!(install(Lang::Id, r#"{"a": 1}"#).is_err());
-        assert!(install(Lang::Id, "[]").is_err());
+        assert!(install(Lang::Id, Part::Advice, r#"{"b": "x", "a": "y"}"#).is_err());
+        assert!(install(Lang::Id, Part::Advice, r#"{"a": 1}"#).is_err());
+        assert!(install(Lang::Id, Part::Advice, "[]").is_err());
     }
 
     #[test]

@@ -28,7 +28,8 @@ pub fn start() {
     };
     let lang = app::initial_lang();
     wasm_bindgen_futures::spawn_local(async move {
-        i18n::ensure(lang, options.assets.locale(lang)).await;
+        let part = i18n::Part::Form;
+        i18n::ensure(lang, part, options.assets.locale(lang, part).as_deref()).await;
         let props = app::AppProps {
             options: std::rc::Rc::new(options),
         };

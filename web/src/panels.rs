@@ -13,7 +13,7 @@ use crate::components::io::ExportImport;
 use crate::components::policy::PolicyPanel;
 use crate::components::preview::PreviewPanel;
 use crate::components::snippets::SnippetsPanel;
-use crate::i18n::Lang;
+use crate::i18n::{Lang, Part};
 use crate::state::{Fields, Form};
 use rds_backup_core::snippet::SnippetLang;
 use rds_backup_core::{Field, validate};
@@ -165,14 +165,14 @@ pub fn panels(p: &PanelsProps) -> Html {
                     return;
                 };
                 let lang = next.lang;
-                if crate::i18n::is_loaded(lang) {
+                if Part::ALL.iter().all(|p| crate::i18n::is_loaded(lang, *p)) {
                     shared.set(next);
                     return;
                 }
-                // Another language: its catalogue first, then the form's latest state.
+                // Another language: its catalogues first, then the form's latest state.
                 let (root, shared, assets) = (root.clone(), shared.clone(), assets.clone());
                 wasm_bindgen_futures::spawn_local(async move {
-                    crate::i18n::ensure(lang, assets.locale(lang)).await;
+                    catalogues(lang, &assets).await;
                     if let Some(latest) = Shared::read(&root) {
                         shared.set(latest);
                     }
@@ -238,6 +238,13 @@ pub fn panels(p: &PanelsProps) -> Html {
     }
 }
 
+/// Fetches the catalogues of `lang` the panels speak (the form's, the advice, theirs).
+async fn catalogues(lang: Lang, assets: &Assets) {
+    for part in Part::ALL {
+        crate::i18n::ensure(lang, part, assets.locale(lang, part).as_deref()).await;
+    }
+}
+
 /// Renders the panels into the side slot of `root` (the form's module calls this through
 /// the module's `mount_panels`). `config`: `{apiBase, getAccessToken, assets}`.
 pub fn mount(root: web_sys::Element, config: &JsValue) {
@@ -253,9 +260,17 @@ pub fn mount(root: web_sys::Element, config: &JsValue) {
         assets: Assets::parse(&text(config, "assets")),
         root: root.clone(),
     };
+    // The English of the advice and of the panels is built into this module.
+    for (part, json) in [
+        (Part::Advice, include_str!("../locales/advice/en.json")),
+        (Part::Panels, include_str!("../locales/panels/en.json")),
+    ] {
+        // The files are checked by i18n's tests: they install.
+        let _ = crate::i18n::install(Lang::En, part, json);
+    }
     let lang = Shared::read(&root).map(|s| s.lang).unwrap_or_default();
     wasm_bindgen_futures::spawn_local(async move {
-        crate::i18n::ensure(lang, props.assets.locale(lang)).await;
+        catalogues(lang, &props.assets).await;
         yew::Renderer::<Panels>::with_root_and_props(side, props).render();
         let _ = root.set_attribute(READY_ATTRIBUTE, "ready");
     });

@@ -3,7 +3,7 @@
 //! again while a job runs, each with "open in the form" to load its request again.
 
 use crate::api::{Client, Instance, Submission};
-use crate::i18n::{Lang, Text, advice, job_status_label, state_label, t};
+use crate::i18n::{Lang, PanelText, Text, advice, job_status_label, state_label, t, tp};
 use crate::state::Form;
 use rds_backup_core::{Engine, StorageType};
 use yew::prelude::*;
@@ -85,9 +85,9 @@ pub fn recent(p: &RecentProps) -> Html {
     }
     html! {
         <section class="recent" aria-labelledby="h-recent">
-            <h2 id="h-recent">{ t(l, Text::RecentBackups) }</h2>
+            <h2 id="h-recent">{ tp(l, PanelText::RecentBackups) }</h2>
             if rows.is_empty() {
-                <p class="hint">{ t(l, Text::NoRecent) }</p>
+                <p class="hint">{ tp(l, PanelText::NoRecent) }</p>
             } else {
                 <ul class="recent-list">
                     { for rows.iter().map(|r| {
@@ -109,7 +109,7 @@ pub fn recent(p: &RecentProps) -> Html {
                                 if let (Some(code), Some((meaning, todo))) = (&r.code, advice) {
                                     <p class="hint"><code>{ code.clone() }</code>{ format!(" {meaning} {todo}") }</p>
                                 }
-                                <button type="button" name="open-in-form" onclick={open}>{ t(l, Text::OpenInForm) }</button>
+                                <button type="button" name="open-in-form" onclick={open}>{ tp(l, PanelText::OpenInForm) }</button>
                             </li>
                         }
                     }) }

@@ -63,6 +63,9 @@ pub struct FactsProps {
     pub lang: Lang,
     /// The picked instance.
     pub instance: Instance,
+    /// Bumped when a catalogue arrived (the advice is fetched after the first paint).
+    #[prop_or_default]
+    pub texts: u32,
 }
 
 /// The picked instance's engine, storage, state, lock and type, and a warning for each of

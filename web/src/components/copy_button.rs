@@ -1,7 +1,7 @@
 //! A button that copies a code block's text, and says so.
 
 use crate::browser;
-use crate::i18n::{Lang, Text, t};
+use crate::i18n::{Lang, PanelText, tp};
 use yew::prelude::*;
 
 /// Props of [`CopyButton`].
@@ -33,9 +33,9 @@ pub fn copy_button(p: &CopyButtonProps) -> Html {
         })
     };
     let label = if *copied {
-        t(p.lang, Text::Copied)
+        tp(p.lang, PanelText::Copied)
     } else {
-        t(p.lang, Text::Copy)
+        tp(p.lang, PanelText::Copy)
     };
     html! {
         <button type="button" class="copy" name={p.name.clone()} {onclick}

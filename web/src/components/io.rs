@@ -3,7 +3,7 @@
 //! own once it has loaded.
 
 use crate::browser;
-use crate::i18n::{Lang, Text, t};
+use crate::i18n::{Lang, PanelText, tp};
 use crate::state::Form;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -52,13 +52,13 @@ pub fn export_import(p: &IoProps) -> Html {
     };
     html! {
         <>
-            <button type="button" name="export" onclick={export}>{ t(l, Text::Export) }</button>
+            <button type="button" name="export" onclick={export}>{ tp(l, PanelText::Export) }</button>
             <label class="button">
-                { t(l, Text::Import) }
+                { tp(l, PanelText::Import) }
                 <input type="file" name="import" accept="application/json,.json" class="visually-hidden" onchange={import} />
             </label>
             if let Some(e) = &*error {
-                <p class="problems import-error" role="alert">{ format!("{} {e}", t(l, Text::ImportFailed)) }</p>
+                <p class="problems import-error" role="alert">{ format!("{} {e}", tp(l, PanelText::ImportFailed)) }</p>
             }
         </>
     }

@@ -54,6 +54,9 @@ pub struct JobProps {
     pub lang: Lang,
     /// Where the send stands.
     pub job: Job,
+    /// Bumped when a catalogue arrived (the advice is fetched after the first paint).
+    #[prop_or_default]
+    pub texts: u32,
 }
 
 /// The job panel: nothing, the refusal with what to do, checking, not started, or the

@@ -1,7 +1,7 @@
 //! The least-privilege RAM policy for the request.
 
 use crate::components::copy_button::CopyButton;
-use crate::i18n::{Lang, Text, t};
+use crate::i18n::{Lang, PanelText, tp};
 use rds_backup_core::policy::least_privilege;
 use rds_backup_core::{CreateBackup, Region};
 use yew::prelude::*;
@@ -27,17 +27,17 @@ pub fn policy_panel(p: &PolicyProps) -> Html {
                 serde_json::to_string_pretty(&least_privilege(&region, req)).unwrap_or_default();
             html! {
                 <>
-                    <p class="hint">{ t(l, Text::PolicyHint) }</p>
-                    <CopyButton lang={l} name="copy-policy" what={t(l, Text::Policy)} text={text.clone()} />
-                    <pre class="ram-policy" tabindex="0" aria-label={t(l, Text::Policy)}>{ text }</pre>
+                    <p class="hint">{ tp(l, PanelText::PolicyHint) }</p>
+                    <CopyButton lang={l} name="copy-policy" what={tp(l, PanelText::Policy)} text={text.clone()} />
+                    <pre class="ram-policy" tabindex="0" aria-label={tp(l, PanelText::Policy)}>{ text }</pre>
                 </>
             }
         }
-        _ => html! { <p class="hint">{ t(l, Text::NotValidSeePreview) }</p> },
+        _ => html! { <p class="hint">{ tp(l, PanelText::NotValidSeePreview) }</p> },
     };
     html! {
         <section class="policy" aria-labelledby="h-policy">
-            <h2 id="h-policy">{ t(l, Text::Policy) }</h2>
+            <h2 id="h-policy">{ tp(l, PanelText::Policy) }</h2>
             { body }
         </section>
     }

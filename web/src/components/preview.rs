@@ -3,7 +3,7 @@
 
 use crate::browser;
 use crate::components::copy_button::CopyButton;
-use crate::i18n::{Lang, Text, t};
+use crate::i18n::{Lang, PanelText, Text, t, tp};
 use crate::reasons::say;
 use rds_backup_core::sign::{Method, SignatureVersion, preview};
 use rds_backup_core::{CreateBackup, Endpoint, Problem, Region, UtcTime};
@@ -53,13 +53,13 @@ pub fn preview_panel(p: &PreviewProps) -> Html {
             let http = http_preview(req, &p.region);
             html! {
                 <>
-                    <h3>{ t(l, Text::ParamsSent) }</h3>
+                    <h3>{ tp(l, PanelText::ParamsSent) }</h3>
                     <dl class="params">
                         { for req.params().pairs().map(|(k, v)| html! { <><dt>{ k }</dt><dd data-param={k}>{ v.to_owned() }</dd></> }) }
                     </dl>
-                    <h3>{ t(l, Text::HttpRequest) }</h3>
-                    <CopyButton lang={l} name="copy-http" what={t(l, Text::HttpRequest)} text={http.clone()} />
-                    <pre class="http" tabindex="0" aria-label={t(l, Text::HttpRequest)}>{ http }</pre>
+                    <h3>{ tp(l, PanelText::HttpRequest) }</h3>
+                    <CopyButton lang={l} name="copy-http" what={tp(l, PanelText::HttpRequest)} text={http.clone()} />
+                    <pre class="http" tabindex="0" aria-label={tp(l, PanelText::HttpRequest)}>{ http }</pre>
                 </>
             }
         }
@@ -68,14 +68,14 @@ pub fn preview_panel(p: &PreviewProps) -> Html {
                 problems.iter().partition(|x| p.touched.contains(x.field));
             html! {
                 <>
-                    <p>{ t(l, Text::NotValidYet) }</p>
+                    <p>{ tp(l, PanelText::NotValidYet) }</p>
                     if !done.is_empty() {
                         <ul class="problems">
                             { for done.iter().map(|x| html! { <li><code>{ x.code.as_str() }</code>{ format!(" {}: {}", x.field, say(l, &x.reason)) }</li> }) }
                         </ul>
                     }
                     if !todo.is_empty() {
-                        <p class="todo-title">{ t(l, Text::Missing) }</p>
+                        <p class="todo-title">{ tp(l, PanelText::Missing) }</p>
                         <ul class="todo">
                             { for todo.iter().map(|x| html! { <li><code>{ x.field.as_str() }</code>{ format!(" {}", say(l, &x.reason)) }</li> }) }
                         </ul>
@@ -87,7 +87,7 @@ pub fn preview_panel(p: &PreviewProps) -> Html {
     };
     html! {
         <section class="preview" aria-labelledby="h-preview">
-            <h2 id="h-preview">{ t(l, Text::Preview) }</h2>
+            <h2 id="h-preview">{ tp(l, PanelText::Preview) }</h2>
             { body }
         </section>
     }

@@ -2,7 +2,7 @@
 
 use crate::components::copy_button::CopyButton;
 use crate::fields::use_select_value;
-use crate::i18n::{Lang, Text, t};
+use crate::i18n::{Lang, PanelText, tp};
 use rds_backup_core::snippet::{self, SnippetLang, Target};
 use rds_backup_core::{CreateBackup, Region};
 use web_sys::HtmlSelectElement;
@@ -49,18 +49,18 @@ pub fn snippets_panel(p: &SnippetsProps) -> Html {
             let text = snippet::snippet(req, &target, p.selected);
             html! {
                 <>
-                    <CopyButton lang={l} name="copy" what={format!("{} · {}", t(l, Text::Snippets), p.selected.label())} text={text.clone()} />
-                    <pre class="snippet" tabindex="0" aria-label={format!("{} · {}", t(l, Text::Snippets), p.selected.label())} data-lang={p.selected.as_str()}>{ text }</pre>
+                    <CopyButton lang={l} name="copy" what={format!("{} · {}", tp(l, PanelText::Snippets), p.selected.label())} text={text.clone()} />
+                    <pre class="snippet" tabindex="0" aria-label={format!("{} · {}", tp(l, PanelText::Snippets), p.selected.label())} data-lang={p.selected.as_str()}>{ text }</pre>
                 </>
             }
         }
-        _ => html! { <p class="hint">{ t(l, Text::NotValidSeePreview) }</p> },
+        _ => html! { <p class="hint">{ tp(l, PanelText::NotValidSeePreview) }</p> },
     };
     html! {
         <section class="snippets" aria-labelledby="h-snippets">
-            <h2 id="h-snippets">{ t(l, Text::Snippets) }</h2>
+            <h2 id="h-snippets">{ tp(l, PanelText::Snippets) }</h2>
             <div class="snippet-bar">
-                <label for="f-snippet" class="visually-hidden">{ t(l, Text::Snippets) }</label>
+                <label for="f-snippet" class="visually-hidden">{ tp(l, PanelText::Snippets) }</label>
                 <select ref={select_ref} id="f-snippet" name="snippet-lang" {onchange}>
                     { for SnippetLang::ALL.iter().map(|s| html! { <option value={s.as_str()} selected={*s == p.selected}>{ s.label() }</option> }) }
                 </select>

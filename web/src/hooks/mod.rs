@@ -7,6 +7,7 @@ use crate::browser;
 use crate::components::job::Job;
 use crate::console::{Console, ConsoleAction, Proxy};
 use crate::embed::Options;
+use crate::i18n::Part;
 use crate::json::{object, opt};
 use crate::panels::{LOAD_EVENT, Shared};
 use crate::state::{Action, Form, History};
@@ -115,6 +116,23 @@ pub fn use_lang_sync(console: UseReducerHandle<Console>, options: Rc<Options>) {
                 let _ = h.set_attribute("lang", l.tag());
             }
             None => browser::set_document_lang(l.tag()),
+        }
+    });
+}
+
+/// The advice on error codes in the console's language: fetched after the first paint
+/// (and after a change of language), then what shows it is drawn again.
+#[hook]
+pub fn use_advice(console: UseReducerHandle<Console>, options: Rc<Options>) {
+    let dispatcher = console.dispatcher();
+    use_effect_with(console.lang, move |l| {
+        let (l, part) = (*l, Part::Advice);
+        if !crate::i18n::is_loaded(l, part) {
+            wasm_bindgen_futures::spawn_local(async move {
+                if crate::i18n::ensure(l, part, options.assets.locale(l, part).as_deref()).await {
+                    dispatcher.dispatch(ConsoleAction::Texts);
+                }
+            });
         }
     });
 }
@@ -296,9 +314,7 @@ pub fn use_panels(console: UseReducerHandle<Console>, options: Rc<Options>, root
             })
         });
         let assets = &options.assets;
-        if let (Some(el), Some(js), Some(wasm)) =
-            (el, assets.get("panels.js"), assets.get("panels.wasm"))
-        {
+        if let (Some(el), Some(js), Some(wasm)) = (el, &assets.panels_js, &assets.panels_wasm) {
             let config = js_sys::Object::new();
             let set = |k: &str, v: &wasm_bindgen::JsValue| {
                 let _ = js_sys::Reflect::set(&config, &k.into(), v);
