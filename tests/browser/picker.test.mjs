@@ -122,3 +122,30 @@ test('the picker searches 5,000 instances in the proxy, one call per search, and
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('an answer to a search still on its way when the form is reset does not bring the instance back', async () => {
+  const page = await browser.newPage();
+  await page.goto(`${url}/`);
+  const input = 'input[name=DBInstanceId]';
+  await page.waitForSelector(`${input}[data-loaded]`);
+  const id = await page.getAttribute('#instances [role=option]', 'data-id').catch(() => null)
+    ?? (await (await fetch(`${url}/api/instances?RegionId=cn-hangzhou`)).json()).Instances[0].DBInstanceId;
+  // The search for the typed id is held back until the form has been reset, then answered
+  // at once: while the console waits for a pause in typing before it searches again.
+  let release;
+  const reset = new Promise((r) => { release = r; });
+  await page.route('**/api/instances?*', async (route) => {
+    if (route.request().url().includes(`Search=${id}`)) await reset;
+    await route.continue();
+  });
+  await page.fill(input, id);
+  await page.waitForRequest((r) => r.url().includes(`Search=${id}`));
+  await page.keyboard.press('Escape'); // the list would cover the button
+  await page.click('button[name=reset]');
+  await page.waitForFunction(() => document.querySelector('input[name=DBInstanceId]').value === '');
+  release();
+  await settle(1200);
+  assert.equal(await page.$eval(input, (i) => i.value), '', 'the late answer picked the instance again');
+  assert.equal(await page.$('.instance-info'), null);
+  await page.close();
+});

@@ -28,14 +28,18 @@ pub struct Options {
 }
 
 impl Options {
-    /// Embedded: the host page's URL, history and `<html lang>` are left alone.
+    /// Embedded: the host page's URL, history and `<html lang>` are left alone, and the
+    /// host hears of the form and the jobs. Never in the page's own build (no `embed`
+    /// feature), which then carries none of what only a host needs.
     pub fn embedded(&self) -> bool {
-        self.host.is_some()
+        cfg!(feature = "embed") && self.host.is_some()
     }
 
     /// Sends a DOM event from the host element (bubbling, crossing the shadow boundary).
     pub fn emit(&self, name: &str, detail: &JsValue) {
-        let Some(host) = &self.host else { return };
+        let Some(host) = self.host.as_ref().filter(|_| self.embedded()) else {
+            return;
+        };
         let init = web_sys::CustomEventInit::new();
         init.set_bubbles(true);
         init.set_composed(true);

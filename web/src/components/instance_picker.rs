@@ -140,18 +140,22 @@ pub fn instance_picker(p: &InstancePickerProps) -> Html {
     // A search when the value, the region or the proxy changes: at once for the first
     // page of a region, after a pause while typing.
     {
-        let (fetch, timer, picked, open, active) = (
+        let (fetch, timer, picked, open, active, seq) = (
             fetch.clone(),
             timer.clone(),
             picked.clone(),
             open.clone(),
             active.clone(),
+            seq.clone(),
         );
         let region_ok = Region::new(&p.region).is_ok();
         use_effect_with(
             (p.region.clone(), p.ready, p.value.clone()),
             move |(region, ready, value)| {
                 let _ = region;
+                // An answer still on its way is to an older value: dropped, not picked
+                // (a reset right after a search would otherwise get the instance back).
+                *seq.borrow_mut() += 1;
                 let just_picked = picked.borrow().as_deref() == Some(value.as_str());
                 if !just_picked {
                     *picked.borrow_mut() = None;

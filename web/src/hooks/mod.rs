@@ -8,7 +8,7 @@ use crate::components::job::Job;
 use crate::console::{Console, ConsoleAction, Proxy};
 use crate::embed::Options;
 use crate::i18n::Part;
-use crate::json::{object, opt};
+use crate::json::object;
 use crate::panels::{LOAD_EVENT, Shared};
 use crate::state::{Action, Form, History};
 use rds_backup_core::{Field, validate};
@@ -108,10 +108,9 @@ pub fn use_form_sync(console: UseReducerHandle<Console>, options: Rc<Options>) {
 /// The language is remembered and set on the page (or on the host element).
 #[hook]
 pub fn use_lang_sync(console: UseReducerHandle<Console>, options: Rc<Options>) {
-    let host = options.host.clone();
     use_effect_with(console.lang, move |l| {
         browser::store(LANG_KEY, l.tag());
-        match host {
+        match options.host.as_ref().filter(|_| options.embedded()) {
             Some(h) => {
                 let _ = h.set_attribute("lang", l.tag());
             }
@@ -171,8 +170,19 @@ pub fn use_job_follow(console: UseReducerHandle<Console>, client: Client) {
     });
 }
 
+/// The page's own build has no host to tell of finished jobs: nothing to do.
+#[cfg(not(feature = "embed"))]
+#[hook]
+pub fn use_backup_finished(
+    _console: UseReducerHandle<Console>,
+    _client: Client,
+    _options: Rc<Options>,
+) {
+}
+
 /// Embedded, the host hears `backup-finished` for every job this page started, also
 /// after a reload (the ids wait in sessionStorage until their jobs end).
+#[cfg(feature = "embed")]
 #[hook]
 pub fn use_backup_finished(
     console: UseReducerHandle<Console>,
@@ -194,10 +204,16 @@ pub fn use_backup_finished(
                                 options.emit(
                                     "backup-finished",
                                     &object(&[
-                                        ("BackupJobId", opt(row.backup_job_id.as_deref())),
-                                        ("BackupStatus", opt(row.backup_status.as_deref())),
-                                        ("BackupId", opt(row.backup_id.as_deref())),
-                                        ("Reason", opt(row.reason.as_deref())),
+                                        (
+                                            "BackupJobId",
+                                            crate::json::opt(row.backup_job_id.as_deref()),
+                                        ),
+                                        (
+                                            "BackupStatus",
+                                            crate::json::opt(row.backup_status.as_deref()),
+                                        ),
+                                        ("BackupId", crate::json::opt(row.backup_id.as_deref())),
+                                        ("Reason", crate::json::opt(row.reason.as_deref())),
                                         ("SubmissionId", row.submission_id.as_str().into()),
                                         ("DBInstanceId", row.instance.as_str().into()),
                                         ("RegionId", row.region.as_str().into()),
@@ -230,16 +246,16 @@ pub fn send(
                 submission,
                 job: id,
             }) => {
-                options.emit(
-                    "backup-submitted",
-                    &object(&[
-                        ("BackupJobId", id.as_str().into()),
-                        ("SubmissionId", submission.as_str().into()),
-                        ("DBInstanceId", instance.as_str().into()),
-                        ("RegionId", region.as_str().into()),
-                    ]),
-                );
                 if options.embedded() {
+                    options.emit(
+                        "backup-submitted",
+                        &object(&[
+                            ("BackupJobId", id.as_str().into()),
+                            ("SubmissionId", submission.as_str().into()),
+                            ("DBInstanceId", instance.as_str().into()),
+                            ("RegionId", region.as_str().into()),
+                        ]),
+                    );
                     browser::remember_submission(&submission);
                 }
                 Job::Started {
