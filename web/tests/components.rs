@@ -145,3 +145,68 @@ async fn the_console_composes_without_a_proxy() {
         "no proxy, no instance: sending is off"
     );
 }
+
+/// The proxy's answers, read through the browser's JSON parser (the form's module has no
+/// JSON library): the configuration, an instance, a recorded submission.
+#[wasm_bindgen_test]
+fn the_proxys_json_is_read_without_a_json_library() {
+    use rds_backup_web::api::{Config, Instance, Submission};
+    use rds_backup_web::json::Json;
+    let config = Json::parse(
+        r#"{"mode":"demo","message":"m","regions":["cn-hangzhou","ap-southeast-1"],"auth":"tokens","signInError":"expired"}"#,
+    )
+    .unwrap();
+    let c = Config::read(&config);
+    assert_eq!(c.regions, ["cn-hangzhou", "ap-southeast-1"]);
+    assert_eq!(
+        (c.user.as_deref(), c.sign_in_error.as_deref()),
+        (None, Some("expired"))
+    );
+    assert!(c.needs_sign_in());
+    let i = Json::parse(r#"{"DBInstanceId":"rm-1","Engine":"MySQL","DBInstanceStorageType":"cloud_essd","LockMode":"Unlock"}"#).unwrap();
+    let i = Instance::read(&i).unwrap();
+    assert_eq!(
+        (i.id.as_str(), i.storage.as_str(), i.status.as_str()),
+        ("rm-1", "cloud_essd", "")
+    );
+    assert_eq!(
+        Instance::read(&Json::parse(r#"{"Engine":"MySQL"}"#).unwrap()),
+        None
+    );
+    let row = Json::parse(
+        r#"{"SubmissionId":"s-1","State":"sent","Final":true,"Process":100,"DurationMs":1500,"Params":{"DBInstanceId":"rm-1","BackupRetentionPeriod":"7"},"BackupJobId":"j-1","Code":null}"#,
+    )
+    .unwrap();
+    let s = Submission::read(&row);
+    assert_eq!(
+        (s.state.as_str(), s.r#final, s.percent(), s.duration_ms),
+        ("sent", true, 100, 1500)
+    );
+    assert_eq!((s.backup_job_id.as_deref(), s.code), (Some("j-1"), None));
+    assert_eq!(
+        s.params,
+        r#"{"DBInstanceId":"rm-1","BackupRetentionPeriod":"7"}"#
+    );
+    assert_eq!(Json::parse("not json"), None);
+    assert_eq!(Json::parse("[1,2]").unwrap().get("x").str("y"), None);
+}
+
+/// A catalogue fetched for another language is parsed by the browser and said.
+#[wasm_bindgen_test]
+fn a_catalogue_is_parsed_by_the_browser() {
+    use rds_backup_web::i18n::{Part, Text, install, is_loaded, t};
+    assert!(!is_loaded(Lang::ZhCn, Part::Form));
+    assert_eq!(
+        t(Lang::ZhCn, Text::Title),
+        "RDS backup console",
+        "English until it is here"
+    );
+    install(
+        Lang::ZhCn,
+        Part::Form,
+        include_str!("../locales/zh-CN.json"),
+    )
+    .unwrap();
+    assert_eq!(t(Lang::ZhCn, Text::Title), "RDS 备份控制台");
+    assert!(install(Lang::Id, Part::Form, r#"{"b":"1","a":"2"}"#).is_err());
+}

@@ -119,19 +119,26 @@ pub fn use_lang_sync(console: UseReducerHandle<Console>, options: Rc<Options>) {
     });
 }
 
-/// The advice on error codes in the console's language: fetched after the first paint
-/// (and after a change of language), then what shows it is drawn again.
+/// The advice on error codes in the console's language: fetched once the form is usable
+/// (the proxy answered, or did not) and after a change of language; then what shows it is
+/// drawn again.
 #[hook]
 pub fn use_advice(console: UseReducerHandle<Console>, options: Rc<Options>) {
     let dispatcher = console.dispatcher();
-    use_effect_with(console.lang, move |l| {
+    let usable = !matches!(console.proxy, Proxy::Loading);
+    use_effect_with((console.lang, usable), move |(l, usable)| {
         let (l, part) = (*l, Part::Advice);
-        if !crate::i18n::is_loaded(l, part) {
-            wasm_bindgen_futures::spawn_local(async move {
-                if crate::i18n::ensure(l, part, options.assets.locale(l, part).as_deref()).await {
-                    dispatcher.dispatch(ConsoleAction::Texts);
-                }
-            });
+        if *usable && !crate::i18n::is_loaded(l, part) {
+            // In a task of its own: the form is usable first.
+            gloo::timers::callback::Timeout::new(0, move || {
+                wasm_bindgen_futures::spawn_local(async move {
+                    let url = options.assets.locale(l, part);
+                    if crate::i18n::ensure(l, part, url.as_deref()).await {
+                        dispatcher.dispatch(ConsoleAction::Texts);
+                    }
+                });
+            })
+            .forget();
         }
     });
 }
@@ -279,7 +286,9 @@ pub fn send(
 
 #[wasm_bindgen::prelude::wasm_bindgen(inline_js = "
 export function load_panels(js, wasm, root, config) {
-  return import(js)
+  // Once the form is painted (the next frame, then the task after it), not before.
+  return new Promise((painted) => requestAnimationFrame(() => setTimeout(painted, 0)))
+    .then(() => import(js))
     .then(async (m) => {
       await m.default({ module_or_path: wasm });
       m.mount_panels(root, config);
@@ -287,7 +296,8 @@ export function load_panels(js, wasm, root, config) {
     .catch((e) => console.error('rds-backup-console: the panels did not load', e));
 }")]
 extern "C" {
-    /// Imports the panels module (its JS, then its wasm) and mounts it on `root`.
+    /// Imports the panels module (its JS, then its wasm) once the form is painted, and
+    /// mounts it on `root`.
     fn load_panels(
         js: &str,
         wasm: &str,
@@ -296,8 +306,8 @@ extern "C" {
     ) -> js_sys::Promise;
 }
 
-/// The panels module: loaded once the form has painted, told of each change of the
-/// form's state (kept on the console's root), and heard when it loads a form.
+/// The panels module: loaded once the form is usable and painted, told of each change of
+/// the form's state (kept on the console's root), and heard when it loads a form.
 #[hook]
 pub fn use_panels(console: UseReducerHandle<Console>, options: Rc<Options>, root: NodeRef) {
     let shared = Shared {
@@ -316,21 +326,32 @@ pub fn use_panels(console: UseReducerHandle<Console>, options: Rc<Options>, root
             }
         });
     }
-    let dispatcher = console.dispatcher();
-    use_effect_with((), move |_| {
-        let el = root.cast::<web_sys::Element>();
-        let listener = el.as_ref().map(|el| {
-            gloo::events::EventListener::new(el, LOAD_EVENT, move |e| {
-                let query = e
-                    .dyn_ref::<web_sys::CustomEvent>()
-                    .and_then(|c| c.detail().as_string())
-                    .unwrap_or_default();
-                let form = Form::from_query(&browser::query_pairs(&query));
-                dispatcher.dispatch(ConsoleAction::Form(Action::Load(form, History::Push)));
-            })
+    {
+        let (dispatcher, root) = (console.dispatcher(), root.clone());
+        use_effect_with((), move |_| {
+            let listener = root.cast::<web_sys::Element>().map(|el| {
+                gloo::events::EventListener::new(&el, LOAD_EVENT, move |e| {
+                    let query = e
+                        .dyn_ref::<web_sys::CustomEvent>()
+                        .and_then(|c| c.detail().as_string())
+                        .unwrap_or_default();
+                    let form = Form::from_query(&browser::query_pairs(&query));
+                    dispatcher.dispatch(ConsoleAction::Form(Action::Load(form, History::Push)));
+                })
+            });
+            move || drop(listener)
         });
+    }
+    // Loaded once the form is usable (the proxy answered, or did not), after its paint.
+    let usable = !matches!(console.proxy, Proxy::Loading);
+    let asked = use_mut_ref(|| false);
+    use_effect_with(usable, move |usable| {
         let assets = &options.assets;
+        let el = root
+            .cast::<web_sys::Element>()
+            .filter(|_| *usable && !*asked.borrow());
         if let (Some(el), Some(js), Some(wasm)) = (el, &assets.panels_js, &assets.panels_wasm) {
+            *asked.borrow_mut() = true;
             let config = js_sys::Object::new();
             let set = |k: &str, v: &wasm_bindgen::JsValue| {
                 let _ = js_sys::Reflect::set(&config, &k.into(), v);
@@ -342,6 +363,5 @@ pub fn use_panels(console: UseReducerHandle<Console>, options: Rc<Options>, root
             }
             let _ = load_panels(js, wasm, &el, &config);
         }
-        move || drop(listener)
     });
 }
