@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Trunk's post_build hook (Trunk.toml): writes a gzip -9 and a brotli -q 11 copy beside
-# every asset of the build, so that the proxy serves them precompressed (tower-http's
+# The last step of Trunk's post_build hook (scripts/web-assets.sh): writes a gzip -9 and a
+# brotli -q 11 copy beside every asset of the build, so that the proxy serves them precompressed (tower-http's
 # ServeDir: brotli to a browser that accepts it, Chromium does even on 127.0.0.1, gzip
 # otherwise) instead of compressing the wasm again on every console load (15 to 28 ms
 # each, measured). Without brotli (scripts/web-tools.sh installs it) only the gzip copies

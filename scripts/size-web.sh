@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Where the console's first load goes: the shipped wasm's gzip size, its code by crate
-# (a build that keeps the function names, scripts/wasm-sizes.py), and two floors built
-# the same way (web/examples/floor.rs): Yew with one component, and that with what a
-# first paint needs of core (choices, validation, the HTTP preview). Release profile of
-# the console (web-release), wasm-opt -Oz; its own target dir (target/size).
+# Where the console's bytes go: the form's module (the first load) and the panels module
+# (after the first paint), each shipped wasm's gzip size, the form's code by crate (a
+# build that keeps the function names, scripts/wasm-sizes.py), and two floors built the
+# same way (web/examples/floor.rs): Yew with one component, and that with what a first
+# paint needs of core (choices, validation, the HTTP preview). Release profile of the
+# console (web-release), wasm-opt -Oz; its own target dir (target/size).
 #   bash scripts/size-web.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,6 +26,8 @@ optimise() { # $1 wasm from cargo, $2 name: writes $2.wasm (shipped) and $2.name
 
 cargo build --locked -q --profile web-release --target wasm32-unknown-unknown -p rds-backup-web --bin rds-backup-web
 optimise "$wasm_dir/rds-backup-web.wasm" console
+cargo build --locked -q --profile web-release --target wasm32-unknown-unknown -p rds-backup-web --bin rds-backup-web-panels
+optimise "$wasm_dir/rds-backup-web-panels.wasm" panels
 cargo build --locked -q --profile web-release --target wasm32-unknown-unknown -p rds-backup-web --example floor
 optimise "$wasm_dir/examples/floor.wasm" floor-yew
 cargo build --locked -q --profile web-release --target wasm32-unknown-unknown -p rds-backup-web --example floor --features floor-core
