@@ -4,27 +4,17 @@
 //   node tests/browser/bench-first-load.mjs CONSOLE_URL DIST
 // A file counts in the first load when the page asked for it before the form took input
 // (the instance field enabled, then the page's next task; the page notes the moment
-// itself, as in bench.mjs). The figure is the gzip -9 size of each such file of DIST (the
+// itself: usable.mjs). The figure is the gzip -9 size of each such file of DIST (the
 // budget's measure); the brotli bytes Chromium received are given beside. The files
 // asked for after (the panels module, the other catalogues) are listed apart.
 // Prints a line per locale, and one JSON line with every file.
 import { chromium } from 'playwright-core';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
+import { watch } from './usable.mjs';
 
 const [url, dist] = process.argv.slice(2);
 const gzip = (path) => execFileSync('gzip', ['-9', '-c', join(dist, path)], { maxBuffer: 16 << 20 }).length;
-
-function watch(selector) {
-  const seen = () => {
-    if (window.__shown === undefined && document.querySelector(selector)) {
-      window.__shown = performance.now();
-      setTimeout(() => { window.__usable = performance.now(); }, 0);
-    }
-  };
-  new MutationObserver(seen).observe(document, { subtree: true, childList: true, attributes: true });
-  seen();
-}
 
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || '/usr/bin/chromium',

@@ -14,6 +14,7 @@ import { readFileSync } from 'node:fs';
 import { join, extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
+import { watch } from './usable.mjs';
 
 const args = process.argv.slice(2);
 const swagger = args.includes('--swagger');
@@ -44,20 +45,8 @@ const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
   args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
 });
-// The page itself notes the moment (a MutationObserver installed before any of the
-// page's scripts run), so the figure holds no round trip to the test: when the selector
-// first matches, the next task the page runs (a keystroke waits for the same turn of
-// the event loop) is when the form takes input.
-function watch(selector) {
-  const seen = () => {
-    if (window.__shown === undefined && document.querySelector(selector)) {
-      window.__shown = performance.now();
-      setTimeout(() => { window.__usable = performance.now(); }, 0);
-    }
-  };
-  new MutationObserver(seen).observe(document, { subtree: true, childList: true, attributes: true });
-  seen();
-}
+// The page itself notes the moment (usable.mjs), so the figure holds no round trip to
+// the test.
 async function load(target, ready) {
   const context = await browser.newContext(); // cold cache every run
   await context.addInitScript(watch, ready);

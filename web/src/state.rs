@@ -36,19 +36,6 @@ pub struct Form {
 pub struct Fields(u16);
 
 impl Fields {
-    /// Every field, in the order of their bits.
-    const ALL: [Field; 9] = [
-        Field::Engine,
-        Field::StorageType,
-        Field::RegionId,
-        Field::DBInstanceId,
-        Field::DBName,
-        Field::BackupStrategy,
-        Field::BackupMethod,
-        Field::BackupType,
-        Field::BackupRetentionPeriod,
-    ];
-
     fn bit(f: Field) -> u16 {
         1 << (f as u16)
     }
@@ -70,7 +57,7 @@ impl Fields {
 
     /// The fields in, in order.
     pub fn iter(self) -> impl Iterator<Item = Field> {
-        Fields::ALL.into_iter().filter(move |f| self.contains(*f))
+        Field::ALL.into_iter().filter(move |f| self.contains(*f))
     }
 }
 

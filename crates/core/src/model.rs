@@ -185,6 +185,19 @@ impl Field {
         Field::BackupRetentionPeriod,
     ];
 
+    /// Every field: the context, then the parameters (the declaration's order).
+    pub const ALL: [Field; 9] = [
+        Field::Engine,
+        Field::StorageType,
+        Field::RegionId,
+        Field::DBInstanceId,
+        Field::DBName,
+        Field::BackupStrategy,
+        Field::BackupMethod,
+        Field::BackupType,
+        Field::BackupRetentionPeriod,
+    ];
+
     /// The wire name.
     pub const fn as_str(self) -> &'static str {
         match self {
@@ -202,10 +215,7 @@ impl Field {
 
     /// Reads a wire name exactly.
     pub fn parse(s: &str) -> Option<Self> {
-        [Field::Engine, Field::StorageType, Field::RegionId]
-            .into_iter()
-            .chain(Field::PARAMS)
-            .find(|f| f.as_str() == s)
+        Field::ALL.into_iter().find(|f| f.as_str() == s)
     }
 }
 
