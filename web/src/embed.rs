@@ -110,7 +110,9 @@ mod mounting {
       engines?: ("MySQL" | "PostgreSQL" | "SQLServer" | "MariaDB")[];
       /** The instance to start with. */
       instance?: string;
-      /** The package's folder (where `locales/` is), e.g. new URL('./', import.meta.url).href. */
+      /** The package's folder, where the panels module and `locales/` are, e.g.
+       *  new URL('./', import.meta.url).href. Without it: English only, and no preview,
+       *  policy, snippets, recent backups, export/import or fleet view. */
       assetsUrl?: string;
       /** The caller's bearer token for the proxy (e.g. the portal's OIDC access token), or a
        *  promise of it; asked again after the proxy answers 401. */
@@ -119,7 +121,7 @@ mod mounting {
     "#;
 
     /// Renders the console into `element`. `options`: `{proxyUrl, region, locale, engines,
-    /// instance}`; events (`request-changed`, `backup-submitted`, `backup-finished`) are sent
+    /// instance, assetsUrl, getAccessToken}`; events (`request-changed`, `backup-submitted`, `backup-finished`) are sent
     /// from `host` (the custom element), or from `element` when no host is given.
     #[wasm_bindgen]
     pub fn mount(

@@ -10,6 +10,11 @@ use wasm_bindgen::{JsCast, JsValue};
 pub struct Json(JsValue);
 
 impl Json {
+    /// A value the browser already holds (an event's detail, an options object).
+    pub fn of(value: JsValue) -> Json {
+        Json(value)
+    }
+
     /// Parses `text`; `None` when it is not JSON.
     pub fn parse(text: &str) -> Option<Json> {
         js_sys::JSON::parse(text).ok().map(Json)

@@ -14,6 +14,7 @@ use crate::components::policy::PolicyPanel;
 use crate::components::preview::PreviewPanel;
 use crate::components::snippets::SnippetsPanel;
 use crate::i18n::{Lang, Part};
+use crate::json::{Json, object, opt};
 use crate::state::{Fields, Form};
 use rds_backup_core::snippet::SnippetLang;
 use rds_backup_core::{Field, validate};
@@ -55,51 +56,33 @@ pub struct Shared {
     pub picked: Option<Instance>,
 }
 
-fn set(o: &js_sys::Object, key: &str, value: JsValue) {
-    let _ = js_sys::Reflect::set(o, &JsValue::from_str(key), &value);
-}
-
-fn text(o: &JsValue, key: &str) -> String {
-    js_sys::Reflect::get(o, &JsValue::from_str(key))
-        .ok()
-        .and_then(|v| v.as_string())
-        .unwrap_or_default()
-}
-
 impl Shared {
     /// Keeps the state on the console's root and announces it.
     pub fn publish(&self, root: &web_sys::Element) {
-        let o = js_sys::Object::new();
-        set(&o, "lang", self.lang.tag().into());
-        set(&o, "form", query_string(&self.form).into());
         let touched: Vec<&str> = self.touched.iter().map(|f| f.as_str()).collect();
-        set(&o, "touched", touched.join(",").into());
-        set(&o, "ready", self.ready.into());
-        set(&o, "sent", self.sent.into());
-        if let Some(i) = &self.picked {
-            set(
-                &o,
-                "picked",
-                format!("{} {} {}", i.id, i.engine, i.storage).into(),
-            );
-        }
+        let picked = self
+            .picked
+            .as_ref()
+            .map(|i| format!("{} {} {}", i.id, i.engine, i.storage));
+        let o = object(&[
+            ("lang", self.lang.tag().into()),
+            ("form", query_string(&self.form).into()),
+            ("touched", touched.join(",").into()),
+            ("ready", self.ready.into()),
+            ("sent", self.sent.into()),
+            ("picked", opt(picked.as_deref())),
+        ]);
         let _ = js_sys::Reflect::set(root, &JsValue::from_str(STATE_PROPERTY), &o);
         emit(root, STATE_EVENT, &o);
     }
 
     /// The state the form keeps on `root`, if it has published one.
     pub fn read(root: &web_sys::Element) -> Option<Shared> {
-        let o = js_sys::Reflect::get(root, &JsValue::from_str(STATE_PROPERTY)).ok()?;
-        if !o.is_object() {
+        let o = Json::of(js_sys::Reflect::get(root, &JsValue::from_str(STATE_PROPERTY)).ok()?);
+        if !o.value().is_object() {
             return None;
         }
-        let bool_of = |k: &str| {
-            js_sys::Reflect::get(&o, &JsValue::from_str(k))
-                .ok()
-                .and_then(|v| v.as_bool())
-                .unwrap_or(false)
-        };
-        let picked = text(&o, "picked");
+        let picked = o.text("picked");
         let mut parts = picked.split(' ');
         let picked = match (parts.next(), parts.next(), parts.next()) {
             (Some(id), Some(engine), Some(storage)) if !id.is_empty() => Some(Instance {
@@ -111,17 +94,18 @@ impl Shared {
             _ => None,
         };
         Some(Shared {
-            lang: Lang::from_tag(&text(&o, "lang")),
-            form: Form::from_query(&query_pairs(&text(&o, "form"))),
-            touched: text(&o, "touched")
+            lang: Lang::from_tag(&o.text("lang")),
+            form: Form::from_query(&query_pairs(&o.text("form"))),
+            touched: o
+                .text("touched")
                 .split(',')
                 .filter_map(Field::parse)
                 .collect(),
-            ready: bool_of("ready"),
-            sent: js_sys::Reflect::get(&o, &JsValue::from_str("sent"))
-                .ok()
-                .and_then(|v| v.as_f64())
-                .map_or(0, |n| n as u32),
+            ready: o.flag("ready"),
+            sent: o
+                .int("sent")
+                .and_then(|n| u32::try_from(n).ok())
+                .unwrap_or(0),
             picked,
         })
     }
@@ -251,13 +235,14 @@ pub fn mount(root: web_sys::Element, config: &JsValue) {
     let Some(side) = slot(&root, SIDE_SLOT) else {
         return;
     };
-    let token = js_sys::Reflect::get(config, &JsValue::from_str("getAccessToken"))
-        .ok()
-        .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
-    let credential = token.map_or(Credential::Typed, Credential::Host);
+    let config = Json::of(config.clone());
+    let token = config.get("getAccessToken").value().clone();
+    let credential = token
+        .dyn_into::<js_sys::Function>()
+        .map_or(Credential::Typed, Credential::Host);
     let props = PanelsProps {
-        client: Client::new(text(config, "apiBase"), credential),
-        assets: Assets::parse(&text(config, "assets")),
+        client: Client::new(config.text("apiBase"), credential),
+        assets: Assets::parse(&config.text("assets")),
         root: root.clone(),
     };
     // The English of the advice and of the panels is built into this module.

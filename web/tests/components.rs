@@ -210,3 +210,46 @@ fn a_catalogue_is_parsed_by_the_browser() {
     assert_eq!(t(Lang::ZhCn, Text::Title), "RDS 备份控制台");
     assert!(install(Lang::Id, Part::Form, r#"{"b":"1","a":"2"}"#).is_err());
 }
+
+/// What the form's module tells the panels' module reads back as it was said.
+#[wasm_bindgen_test]
+fn the_forms_state_reaches_the_panels_as_it_was() {
+    use rds_backup_web::api::Instance;
+    use rds_backup_web::panels::Shared;
+    use rds_backup_web::state::{Fields, Form};
+    let root = mount();
+    assert_eq!(Shared::read(&root), None, "nothing published yet");
+    let form = Form {
+        region: "cn-hangzhou".into(),
+        instance: "rm-1".into(),
+        engine: Some(Engine::MySql),
+        storage: Some(StorageType::LocalSsd),
+        method: Some("Logical".into()),
+        db_name: "orders,users".into(),
+        retention: "-1".into(),
+        ..Form::default()
+    };
+    let shared = Shared {
+        lang: Lang::ZhCn,
+        form,
+        touched: [Field::BackupMethod, Field::DBName]
+            .into_iter()
+            .collect::<Fields>(),
+        ready: true,
+        sent: 3,
+        picked: Some(Instance {
+            id: "rm-1".into(),
+            engine: "MySQL".into(),
+            storage: "local_ssd".into(),
+            ..Instance::default()
+        }),
+    };
+    shared.publish(&root);
+    assert_eq!(Shared::read(&root), Some(shared.clone()));
+    let none = Shared {
+        picked: None,
+        ..shared
+    };
+    none.publish(&root);
+    assert_eq!(Shared::read(&root), Some(none));
+}

@@ -352,15 +352,15 @@ pub fn use_panels(console: UseReducerHandle<Console>, options: Rc<Options>, root
             .filter(|_| *usable && !*asked.borrow());
         if let (Some(el), Some(js), Some(wasm)) = (el, &assets.panels_js, &assets.panels_wasm) {
             *asked.borrow_mut() = true;
-            let config = js_sys::Object::new();
-            let set = |k: &str, v: &wasm_bindgen::JsValue| {
-                let _ = js_sys::Reflect::set(&config, &k.into(), v);
+            let token = match &options.credential {
+                Credential::Host(f) => f.into(),
+                Credential::Typed => wasm_bindgen::JsValue::UNDEFINED,
             };
-            set("apiBase", &options.api_base.as_str().into());
-            set("assets", &assets.content().into());
-            if let Credential::Host(f) = &options.credential {
-                set("getAccessToken", f);
-            }
+            let config = object(&[
+                ("apiBase", options.api_base.as_str().into()),
+                ("assets", assets.content().into()),
+                ("getAccessToken", token),
+            ]);
             let _ = load_panels(js, wasm, &el, &config);
         }
     });
