@@ -1,5 +1,8 @@
-//! The console: one reducer holds its state (console.rs), hooks do its effects
-//! (hooks/), and each panel is a component (components/); this composes them.
+//! The console's form (the first of its two wasm modules): one reducer holds its state
+//! (console.rs), hooks do its effects (hooks/), and each panel is a component
+//! (components/); this composes them, and leaves the slots the panels module fills once
+//! the form is usable (panels.rs: the preview, policy, snippets, recent backups, export and
+//! import, the fleet view).
 
 use crate::api::{Client, Instance};
 use crate::browser;
