@@ -332,3 +332,19 @@ test('every demo instance, once picked, leaves the form valid or asking, with no
   await page.waitForSelector('#p-DBName.problems');
   assert.deepEqual(page.errors, []);
 });
+
+test('a pick keeps the instance field as it is: not drawn again, no second search', async () => {
+  const page = await open();
+  const searches = [];
+  page.on('request', (r) => { if (r.url().includes('/api/instances?') && r.url().includes('Search=')) searches.push(r.url()); });
+  await page.evaluate(() => { window.__field = document.querySelector('input[name=DBInstanceId]'); });
+  await page.focus('input[name=DBInstanceId]');
+  await pick(page, 'rm-demo-mysql-cloud');
+  await page.waitForSelector('select[name=BackupMethod]');
+  await page.waitForTimeout(400); // a second search would have gone out by now
+  assert.ok(await page.evaluate(() => window.__field === document.querySelector('input[name=DBInstanceId]')), 'the field was drawn again');
+  assert.ok(await page.evaluate(() => document.activeElement === window.__field), 'the field lost the focus');
+  assert.equal(searches.length, 1, searches.join(' '));
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});

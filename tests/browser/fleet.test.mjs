@@ -128,6 +128,7 @@ test('in Chinese, an intent an instance cannot take is refused in Chinese, from 
   await page.waitForSelector('form.fleet-filter');
   await page.selectOption('select[name=lang]', 'zh-CN');
   await page.waitForSelector('html[lang=zh-CN]');
+  await page.waitForSelector('.console[data-panels-lang=zh-CN]'); // the panels have their catalogues
   await page.fill('input[name=fleet-regions]', 'cn-hangzhou');
   await page.selectOption('select[name=fleet-intent]', 'logical-all-databases');
   await page.click('button[name=make-plan]');
@@ -169,6 +170,7 @@ test('a plan over instances a running plan is backing up says which submission s
   }
   await page.selectOption('select[name=lang]', 'zh-CN');
   await page.waitForSelector('html[lang=zh-CN]');
+  await page.waitForSelector('.console[data-panels-lang=zh-CN]'); // the panels have their catalogues
   const zh = await said();
   for (const id of running) {
     assert.match(zh[id].text, /（由本代理发送，提交编号 \S+）/, id);

@@ -265,7 +265,10 @@ pub fn app(props: &AppProps) -> Html {
                     }
                     <EngineStorage lang={l} engines={offered_engines} engine={form.engine} storage={form.storage}
                         locked={picked.is_some()} dispatch={dispatch.clone()} />
-                    { for selects }
+                    // One node however many selects: the list is not flattened into the
+                    // form's children, whose unkeyed diff would otherwise shift by the count
+                    // and mount the picker again on every pick.
+                    <>{ for selects }</>
                     if shows(Field::DBName, !form.db_name.is_empty()) {
                         <Databases lang={l} value={form.db_name.clone()} chosen={form.db_names()} known={console.databases.clone()}
                             marks={mark(Field::DBName)} dispatch={dispatch.clone()} />

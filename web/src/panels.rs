@@ -29,6 +29,8 @@ pub const LOAD_EVENT: &str = "rds-backup-console:load";
 const STATE_PROPERTY: &str = "rdsBackupConsoleState";
 /// The root's attribute the panels set once they are shown (`ready`).
 pub const READY_ATTRIBUTE: &str = "data-panels";
+/// The root's attribute that names the language the panels are drawn in.
+pub const LANG_ATTRIBUTE: &str = "data-panels-lang";
 
 /// The slots the form renders for the panels, inside the console's root (their classes,
 /// written as literals in the form's views).
@@ -166,6 +168,14 @@ pub fn panels(p: &PanelsProps) -> Html {
         });
     }
     let l = shared.lang;
+    // The language the panels speak, on the console's root (the form's is `<html lang>` or
+    // the host's `lang`; the panels follow it once their catalogues are here).
+    {
+        let root = p.root.clone();
+        use_effect_with(l, move |l| {
+            let _ = root.set_attribute(LANG_ATTRIBUTE, l.tag());
+        });
+    }
     let form = &shared.form;
     let verdict = form.context().map(|c| validate(&c, &form.draft()));
     let request = verdict.as_ref().and_then(|v| v.as_ref().ok()).cloned();

@@ -77,16 +77,31 @@ pub fn instance_picker(p: &InstancePickerProps) -> Html {
     let timer = use_mut_ref(|| None::<gloo::timers::callback::Timeout>);
     // The value just picked: no search is made for it.
     let picked = use_mut_ref(|| None::<String>);
+    // The region and the field's value as this render has them: an answer to a search for
+    // anything else is dropped. (The effect that starts the next search runs after the
+    // render, and Yew may yield to the browser in between, where an answer can come in.)
+    let current = use_mut_ref(|| (String::new(), String::new()));
+    *current.borrow_mut() = (p.region.to_string(), p.value.to_string());
 
     // Asks one page for `query` (after `token`), appending when `token` is given.
     let fetch: Rc<dyn Fn(String, String)> = {
-        let (results, loaded, seq) = (results.clone(), loaded.clone(), seq.clone());
+        let (results, loaded, seq, current) = (
+            results.clone(),
+            loaded.clone(),
+            seq.clone(),
+            current.clone(),
+        );
         let (client, region, engines) = (p.client.clone(), p.region.to_string(), p.engines.clone());
         let (onpick, onunauthorized) = (p.onpick.clone(), p.onunauthorized.clone());
         Rc::new(move |query: String, token: String| {
             *seq.borrow_mut() += 1;
             let mine = *seq.borrow();
-            let (results, loaded, seq) = (results.clone(), loaded.clone(), seq.clone());
+            let (results, loaded, seq, current) = (
+                results.clone(),
+                loaded.clone(),
+                seq.clone(),
+                current.clone(),
+            );
             let (client, region, engines) = (client.clone(), region.clone(), engines.clone());
             let (onpick, onunauthorized) = (onpick.clone(), onunauthorized.clone());
             let appending = !token.is_empty();
@@ -96,7 +111,8 @@ pub fn instance_picker(p: &InstancePickerProps) -> Html {
             });
             wasm_bindgen_futures::spawn_local(async move {
                 let page = client.instances(&region, &query, &token).await;
-                if *seq.borrow() != mine {
+                let asked = (region.clone(), query.clone());
+                if *seq.borrow() != mine || *current.borrow() != asked {
                     return;
                 }
                 loaded.set(true);
