@@ -52,7 +52,7 @@ wasm-bindgen --target web --no-typescript --out-dir "$panels" --out-name rds_bac
 wasm-opt -Oz "$panels/rds_backup_web_panels_bg.wasm" -o "$out/rds-backup-console/rds_backup_web_panels_bg.wasm"
 cp "$panels/rds_backup_web_panels.js" "$out/rds-backup-console/"
 rm -rf "$panels"
-cp web/element.js web/style.css "$out/rds-backup-console/"
+cp web/element.js web/style.css web/panels.css "$out/rds-backup-console/"
 # The catalogues (all but the form's English, built in), fetched when needed.
 mkdir -p "$out/rds-backup-console/locales"
 cp web/locales/zh-CN.json web/locales/id.json "$out/rds-backup-console/locales/"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Trunk's post_build hook (Trunk.toml): the files the console loads after its first paint.
 # The panels module (the web crate's second binary, rds-backup-web-panels, built as Trunk
-# built the first: same profile, wasm-bindgen, wasm-opt -Oz) and the catalogues
+# built the first: same profile, wasm-bindgen, wasm-opt -Oz; and web/panels.css) and the
+# catalogues
 # (web/locales/: every language's form texts, advice and panel texts but the form's
 # English, built into the wasm) go into the build under hashed names (the proxy has every
 # file cached for a year) and are listed in index.html's
@@ -41,6 +42,10 @@ name="rds-backup-web-panels-$(cat "$tmp/panels.js" "$tmp/panels_bg.wasm" | sha25
 sed "s/panels_bg\.wasm/${name}_bg.wasm/" "$tmp/panels.js" > "$dir/$name.js"
 cp "$tmp/panels_bg.wasm" "$dir/${name}_bg.wasm"
 listed+=("panels.js=${base}$name.js" "panels.wasm=${base}${name}_bg.wasm")
+# Its stylesheet.
+css="panels-$(sha256sum web/panels.css | cut -c1-16).css"
+cp web/panels.css "$dir/$css"
+listed+=("panels.css=${base}$css")
 
 # The catalogues: each language's form texts (web/locales/<tag>.json; English is built in),
 # its advice on error codes (advice/) and the panels' texts (panels/), in one folder named

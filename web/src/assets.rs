@@ -1,5 +1,5 @@
-//! Where the files the console loads after its first paint are: the panels module (its JS
-//! and its wasm) and the folder of the catalogues (`<tag>.json`, `advice/<tag>.json`,
+//! Where the files the console loads after its first paint are: the panels module (its JS,
+//! its wasm, its stylesheet) and the folder of the catalogues (`<tag>.json`, `advice/<tag>.json`,
 //! `panels/<tag>.json`; not the form's English, which is built in). The page's build names
 //! them, hashed, in
 //! `<meta name="rds-backup-console-assets" content="panels.js=/... panels.wasm=/... locales=/locales-<hash>/">`
@@ -17,13 +17,15 @@ pub struct Assets {
     pub panels_js: Option<String>,
     /// The panels module's wasm.
     pub panels_wasm: Option<String>,
+    /// The panels' stylesheet.
+    pub panels_css: Option<String>,
     /// The catalogues' folder (ends in `/`).
     pub locales: Option<String>,
 }
 
 impl Assets {
-    /// Reads `key=url key=url ...` (`panels.js`, `panels.wasm`, `locales`; anything else
-    /// is skipped).
+    /// Reads `key=url key=url ...` (`panels.js`, `panels.wasm`, `panels.css`, `locales`;
+    /// anything else is skipped).
     pub fn parse(content: &str) -> Assets {
         let mut a = Assets::default();
         for (k, v) in content
@@ -35,6 +37,7 @@ impl Assets {
             match k {
                 "panels.js" => a.panels_js = v,
                 "panels.wasm" => a.panels_wasm = v,
+                "panels.css" => a.panels_css = v,
                 "locales" => a.locales = v,
                 _ => {}
             }
@@ -59,6 +62,7 @@ impl Assets {
         Assets {
             panels_js: Some(format!("{base}/rds_backup_web_panels.js")),
             panels_wasm: Some(format!("{base}/rds_backup_web_panels_bg.wasm")),
+            panels_css: Some(format!("{base}/panels.css")),
             locales: Some(format!("{base}/locales/")),
         }
     }
@@ -68,6 +72,7 @@ impl Assets {
         let pairs: Vec<String> = [
             ("panels.js", &self.panels_js),
             ("panels.wasm", &self.panels_wasm),
+            ("panels.css", &self.panels_css),
             ("locales", &self.locales),
         ]
         .into_iter()

@@ -232,6 +232,27 @@ pub fn panels(p: &PanelsProps) -> Html {
     }
 }
 
+/// Adds the panels' stylesheet at the end of the console's root (inside the element's
+/// shadow root when embedded; not in a slot, which Yew empties when it draws there) and
+/// waits until it is loaded, or failed: nothing is drawn unstyled.
+async fn stylesheet(root: &web_sys::Element, href: &str) {
+    let Some(link) = root
+        .owner_document()
+        .and_then(|d| d.create_element("link").ok())
+    else {
+        return;
+    };
+    let _ = link.set_attribute("rel", "stylesheet");
+    let _ = link.set_attribute("href", href);
+    let loaded = js_sys::Promise::new(&mut |done, _| {
+        let _ = link.add_event_listener_with_callback("load", &done);
+        let _ = link.add_event_listener_with_callback("error", &done);
+    });
+    if root.append_child(&link).is_ok() {
+        let _ = wasm_bindgen_futures::JsFuture::from(loaded).await;
+    }
+}
+
 /// Fetches the catalogues of `lang` the panels speak (the form's, the advice, theirs).
 async fn catalogues(lang: Lang, assets: &Assets) {
     for part in Part::ALL {
@@ -265,6 +286,9 @@ pub fn mount(root: web_sys::Element, config: &JsValue) {
     }
     let lang = Shared::read(&root).map(|s| s.lang).unwrap_or_default();
     wasm_bindgen_futures::spawn_local(async move {
+        if let Some(href) = &props.assets.panels_css {
+            stylesheet(&root, href).await;
+        }
         catalogues(lang, &props.assets).await;
         yew::Renderer::<Panels>::with_root_and_props(side, props).render();
         let _ = root.set_attribute(READY_ATTRIBUTE, "ready");
