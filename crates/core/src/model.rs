@@ -176,16 +176,13 @@ pub enum Field {
 
 impl Field {
     /// The CreateBackup parameters, in the order the API documents them.
-    pub const PARAMS: [Field; 6] = [
-        Field::DBInstanceId,
-        Field::DBName,
-        Field::BackupStrategy,
-        Field::BackupMethod,
-        Field::BackupType,
-        Field::BackupRetentionPeriod,
-    ];
+    pub const PARAMS: [Field; 6] = {
+        let [_, _, _, params @ ..] = Field::ALL;
+        params
+    };
 
-    /// Every field: the context, then the parameters (the declaration's order).
+    /// Every field: the context (engine, storage, region), then the parameters (the
+    /// declaration's order).
     pub const ALL: [Field; 9] = [
         Field::Engine,
         Field::StorageType,
