@@ -33,9 +33,13 @@ for (const locale of ['en-US', 'zh-CN']) {
   await page.waitForSelector('.console[data-panels=ready]');
   await page.waitForTimeout(500); // the advice and the panels' catalogues
   const files = { first: [], after: [] };
+  const seen = new Set();
   for (const r of requests) {
     const path = new URL(r.url()).pathname.replace(/^\//, '') || 'index.html';
-    if (path.startsWith('api/')) continue;
+    // The panels module asks again for a catalogue the form already has: the browser's
+    // cache answers (the names are hashed, the proxy says immutable), so it counts once.
+    if (path.startsWith('api/') || seen.has(path)) continue;
+    seen.add(path);
     const { responseBodySize } = await r.sizes();
     const entry = { path, gzip: gzip(path), received: responseBodySize };
     (r.timing().startTime < usable ? files.first : files.after).push(entry);
