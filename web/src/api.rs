@@ -36,12 +36,7 @@ impl Config {
         Config {
             mode: v.text("mode"),
             message: v.text("message"),
-            regions: v
-                .get("regions")
-                .items()
-                .iter()
-                .filter_map(|r| r.value().as_string())
-                .collect(),
+            regions: v.get("regions").strings(),
             auth: v.text("auth"),
             user: v.str("user"),
             sign_in_error: v.str("signInError"),

@@ -214,8 +214,7 @@ pub fn app(props: &AppProps) -> Html {
         Callback::from(move |x: Lang| {
             let (c, assets) = (c.clone(), assets.clone());
             wasm_bindgen_futures::spawn_local(async move {
-                let part = crate::i18n::Part::Form;
-                crate::i18n::ensure(x, part, assets.locale(x, part).as_deref()).await;
+                crate::i18n::ensure(x, crate::i18n::Part::Form, &assets).await;
                 c.dispatch(ConsoleAction::Lang(x));
             });
         })

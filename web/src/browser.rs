@@ -156,12 +156,7 @@ pub fn pending_submissions() -> Vec<String> {
         .ok()
         .flatten()
         .and_then(|v| crate::json::Json::parse(&v))
-        .map(|ids| {
-            ids.items()
-                .iter()
-                .filter_map(|i| i.value().as_string())
-                .collect()
-        })
+        .map(|ids| ids.strings())
         .unwrap_or_default()
 }
 
@@ -170,12 +165,8 @@ fn set_pending(ids: &[String]) {
         .iter()
         .map(|i| wasm_bindgen::JsValue::from_str(i))
         .collect();
-    if let Some(text) = js_sys::JSON::stringify(&list)
-        .ok()
-        .and_then(|s| s.as_string())
-    {
-        let _ = gloo::storage::SessionStorage::raw().set_item(PENDING_KEY, &text);
-    }
+    let text = crate::json::Json::of(list.into()).stringify();
+    let _ = gloo::storage::SessionStorage::raw().set_item(PENDING_KEY, &text);
 }
 
 /// Remembers a submission of this tab (its end is announced, even after a reload).

@@ -186,8 +186,7 @@ mod mounting {
         };
         let (handle, gone) = (console.handle.clone(), console.gone.clone());
         wasm_bindgen_futures::spawn_local(async move {
-            let part = crate::i18n::Part::Form;
-            crate::i18n::ensure(lang, part, options.assets.locale(lang, part).as_deref()).await;
+            crate::i18n::ensure(lang, crate::i18n::Part::Form, &options.assets).await;
             if gone.get() {
                 return;
             }

@@ -204,15 +204,6 @@ pub enum Part {
 impl Part {
     /// Every part.
     pub const ALL: [Part; 3] = [Part::Form, Part::Advice, Part::Panels];
-
-    /// Its name in the assets' list (`zh-CN.advice`), empty for the form's.
-    pub const fn suffix(self) -> &'static str {
-        match self {
-            Part::Form => "",
-            Part::Advice => ".advice",
-            Part::Panels => ".panels",
-        }
-    }
 }
 
 /// The form's English, built in.
@@ -356,14 +347,16 @@ pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
     out
 }
 
-/// Fetches the catalogue `part` of `l` from `url` unless it is here; false when it could
-/// not be had (the console then speaks English where it lacks words).
-pub async fn ensure(l: Lang, part: Part, url: Option<&str>) -> bool {
+/// Fetches the catalogue `part` of `l` from where `assets` put it, unless it is here; false
+/// when it could not be had (the console then speaks English where it lacks words).
+pub async fn ensure(l: Lang, part: Part, assets: &crate::assets::Assets) -> bool {
     if is_loaded(l, part) {
         return true;
     }
-    let Some(url) = url else { return false };
-    match crate::api::fetch("GET", url, &[], None).await {
+    let Some(url) = assets.locale(l, part) else {
+        return false;
+    };
+    match crate::api::fetch("GET", &url, &[], None).await {
         Ok((200, text)) => install(l, part, &text).is_ok(),
         _ => false,
     }

@@ -57,6 +57,14 @@ impl Json {
             .unwrap_or_default()
     }
 
+    /// The strings of this array (what is not a string is skipped).
+    pub fn strings(&self) -> Vec<String> {
+        self.items()
+            .iter()
+            .filter_map(|i| i.0.as_string())
+            .collect()
+    }
+
     /// The value as JSON text (`null` for a missing one).
     pub fn stringify(&self) -> String {
         js_sys::JSON::stringify(&self.0)

@@ -28,8 +28,7 @@ pub fn start() {
     };
     let lang = app::initial_lang();
     wasm_bindgen_futures::spawn_local(async move {
-        let part = i18n::Part::Form;
-        i18n::ensure(lang, part, options.assets.locale(lang, part).as_deref()).await;
+        i18n::ensure(lang, i18n::Part::Form, &options.assets).await;
         let props = app::AppProps {
             options: std::rc::Rc::new(options),
         };

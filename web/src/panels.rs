@@ -256,7 +256,7 @@ async fn stylesheet(root: &web_sys::Element, href: &str) {
 /// Fetches the catalogues of `lang` the panels speak (the form's, the advice, theirs).
 async fn catalogues(lang: Lang, assets: &Assets) {
     for part in Part::ALL {
-        crate::i18n::ensure(lang, part, assets.locale(lang, part).as_deref()).await;
+        crate::i18n::ensure(lang, part, assets).await;
     }
 }
 

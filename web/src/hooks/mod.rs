@@ -132,8 +132,7 @@ pub fn use_advice(console: UseReducerHandle<Console>, options: Rc<Options>) {
             // In a task of its own: the form is usable first.
             gloo::timers::callback::Timeout::new(0, move || {
                 wasm_bindgen_futures::spawn_local(async move {
-                    let url = options.assets.locale(l, part);
-                    if crate::i18n::ensure(l, part, url.as_deref()).await {
+                    if crate::i18n::ensure(l, part, &options.assets).await {
                         dispatcher.dispatch(ConsoleAction::Texts);
                     }
                 });
